@@ -223,7 +223,7 @@ def ots_download(segments_csv: str,  # AudioSet-format segment list (e.g. eval_s
                  yt_dlp: str = 'yt-dlp',  # yt-dlp executable
                  ffmpeg: str = 'ffmpeg',  # ffmpeg executable
                  video_format: str = VIDEO_FORMAT,  # yt-dlp format selection
-                 yt_dlp_args: str = '',  # more yt-dlp options as one string, e.g. "--cookies cookies.txt"
+                 yt_dlp_args: str = '',  # more yt-dlp options as one string, given as --yt_dlp_args="--cookies cookies.txt"
                  ):
     "Download the 10-second YouTube segments of an AudioSet segment list, resumably."
     find_tools(yt_dlp, ffmpeg)
