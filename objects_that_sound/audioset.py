@@ -14,16 +14,16 @@ from collections import deque
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 from fastcore.basics import patch
 
 # %% auto 0
 __all__ = ['AUDIOSET_DIR', 'INSTRUMENT_ROOTS', 'RELEVANCE_C', 'SPLITS', 'VAL_FRACTION', 'check_ytid', 'clip_id', 'parse_clip_id',
-           'Segment', 'SegmentsFormatError', 'BadRow', 'read_segments', 'Ontology', 'audioset_ontology',
-           'instrument_class_ids', 'instrument_classes', 'tree_distance', 'relevance_matrix', 'in_val_split',
-           'instrument_segments']
+           'Segment', 'SegmentsFormatError', 'BadRow', 'iter_segments', 'read_segments', 'Ontology',
+           'audioset_ontology', 'instrument_class_ids', 'instrument_classes', 'tree_distance', 'relevance_matrix',
+           'in_val_split', 'instrument_segments']
 
 # %% ../nbs/00_audioset.ipynb 4
 AUDIOSET_DIR = Path(str(files('objects_that_sound')/'data'/'audioset'))  # the shipped AudioSet metadata
@@ -98,20 +98,32 @@ def _parse_row(line):
         if not _LABEL_ID.fullmatch(label): raise ValueError(f'expected label ids like /m/04szw, got {label!r}')
     return Segment(ytid, start, end, labels)
 
+_WELL_FORMED = re.compile(r'\s*"?([A-Za-z0-9_-]{1,64})"?\s*,\s*"?(\d+(?:\.\d*)?)"?\s*,\s*"?(\d+(?:\.\d*)?)"?\s*,'
+                          r'\s*"?(/[mgt]/[0-9A-Za-z_]+(?:,/[mgt]/[0-9A-Za-z_]+)*)"?\s*')  # the usual row, parsed in one step
+
+def iter_segments(path: str | Path,  # an AudioSet-format segment list (CSV)
+                  bad_rows: list | None = None,  # if a list, malformed rows are skipped and appended to it as `BadRow`s
+                  ) -> Iterator[Segment]:
+    "The segments of a list one at a time (see `read_segments`), for lists too long to hold."
+    path = Path(path)
+    with open(path, encoding='utf-8-sig', errors='replace') as lines:
+        for number, line in enumerate(lines, 1):
+            row = _WELL_FORMED.fullmatch(line)
+            if row and float(row[2]) < float(row[3]):
+                yield Segment(row[1], float(row[2]), float(row[3]), tuple(map(sys.intern, row[4].split(','))))
+                continue
+            if not line.strip() or line.lstrip().startswith('#'): continue
+            if _unquote(line.split(',', 1)[0]).lower() == 'ytid': continue  # a header line
+            try: yield _parse_row(line)
+            except ValueError as e:
+                if bad_rows is None: raise SegmentsFormatError(f'{path}, line {number}: {e}') from None
+                bad_rows.append(BadRow(path, number, str(e)))
+
 def read_segments(path: str | Path,  # an AudioSet-format segment list (CSV)
                   bad_rows: list | None = None,  # if a list, malformed rows are skipped and appended to it as `BadRow`s
                   ) -> list[Segment]:
     "Read an AudioSet segment list in any of its variants; a malformed row raises `SegmentsFormatError` unless collected."
-    path, segments = Path(path), []
-    with open(path, encoding='utf-8-sig', errors='replace') as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip() or line.lstrip().startswith('#'): continue
-            if _unquote(line.split(',', 1)[0]).lower() == 'ytid': continue  # a header line
-            try: segments.append(_parse_row(line))
-            except ValueError as e:
-                if bad_rows is None: raise SegmentsFormatError(f'{path}, line {number}: {e}') from None
-                bad_rows.append(BadRow(path, number, str(e)))
-    return segments
+    return list(iter_segments(path, bad_rows))
 
 # %% ../nbs/00_audioset.ipynb 19
 class Ontology:
@@ -269,8 +281,7 @@ def instrument_segments(split: str,  # 'train', 'val' or 'test'
     "The AudioSet-Instruments segments of a split: those with at least one AudioSet-Instruments label."
     if split not in SPLITS: raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
     default = 'eval_segments.csv' if split == 'test' else 'balanced_train_segments.csv'
-    segments = read_segments(segments_csv or AUDIOSET_DIR/default, bad_rows)
     instruments = set(instrument_class_ids())
-    kept = [s for s in segments if instruments.intersection(s.labels)]
+    kept = [s for s in iter_segments(segments_csv or AUDIOSET_DIR/default, bad_rows) if instruments.intersection(s.labels)]
     if split == 'test': return kept
     return [s for s in kept if in_val_split(s.ytid, val_fraction) == (split == 'val')]
