@@ -198,7 +198,7 @@ def download_segments(segments: Sequence[Segment],  # the segments to fetch
                 for future in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc='ots_download'):
                     name = futures[future]
                     try: future.result(); report.downloaded.append(name)
-                    except DownloadError as e: report.failed[name] = str(e)
+                    except (DownloadError, OSError) as e: report.failed[name] = str(e)
             except BaseException:
                 for future in futures: future.cancel()
                 processes.kill_all()
