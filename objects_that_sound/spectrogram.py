@@ -19,8 +19,8 @@ PAPER_SAMPLE_RATE = 48_000  # Hz: the paper resamples all audio to 48 kHz mono
 WINDOW_SECONDS = 0.01  # analysis window: 0.01 s, i.e. 480 samples at 48 kHz (paper, Section 3)
 CLIP_SECONDS = 1.0  # the audio that goes with one frame: 1 s (paper, Section 3)
 LOG_EPSILON = 1e-8  # added to the power before the log; see below
-LOG_POWER_MEAN = -7.0  # fixed normalisation: (log power - mean) / std; see "Normalisation" below
-LOG_POWER_STD = 4.0
+LOG_POWER_MEAN = -6.5  # fixed normalisation: (log power - mean) / std, measured in "Normalisation" below
+LOG_POWER_STD = 4.6
 
 # %% ../nbs/07_spectrogram.ipynb 9
 def spectrogram_geometry(sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the waveform, Hz
