@@ -99,9 +99,10 @@ FORMAT_VERSION = 1
 
 def _entries(root): return Path(root)/'entries'
 
-def _prepare_job(job, settings):
+def _prepare_job(job, settings, one_thread):
     "Worker: prepare one segment's clip, or record why not. Returns (clip id, problem or None)."
     clip, folder, segment, root = job
+    if one_thread: torch.set_num_threads(1)  # in a worker process: one core each, no oversubscription
     entry, failed = _entries(root)/f'{clip}.npz', _entries(root)/f'{clip}.failed.json'
     try:
         prepare_clip(find_clip(folder, segment.ytid, segment.start), entry, settings, segment.labels)
@@ -148,7 +149,7 @@ def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of t
         for leftover in _entries(root).glob(f'{clip}.*.tmp'): leftover.unlink(missing_ok=True)
     def done(clip): return (_entries(root)/f'{clip}.npz').exists() or (not retry_failed and (_entries(root)/f'{clip}.failed.json').exists())
     jobs = [(clip, Path(clips), segment, root) for clip, segment in segments if not done(clip)]
-    results = parallel(_prepare_job, jobs, settings=settings, n_workers=workers, progress=progress and bool(jobs), total=len(jobs))
+    results = parallel(_prepare_job, jobs, settings=settings, one_thread=workers > 0, n_workers=workers, progress=progress and bool(jobs), total=len(jobs))
     failures = [(clip, problem) for clip, problem in results if problem]
     return dict(segments=len(segments), skipped=len(segments) - len(jobs), prepared=len(jobs) - len(failures), failed=len(failures))
 

@@ -161,7 +161,7 @@ def read_frames(info: MediaInfo,  # the clip, from `probe`
         return reader.get_batch(indices.tolist()).asnumpy()
     except decord.DECORDError as e: raise MediaError(info.path, f'video decoding failed ({str(e).splitlines()[0]})') from None
 
-# %% ../nbs/04_media.ipynb 30
+# %% ../nbs/04_media.ipynb 32
 def read_audio(info: MediaInfo,  # the clip, from `probe`
                sample_rate: int = SAMPLE_RATE,  # Hz, rate of the result
                ) -> np.ndarray:  # (n,) float32 mono; sample i is at i / sample_rate s after the first frame
