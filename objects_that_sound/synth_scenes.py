@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import wave
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -66,8 +66,8 @@ class SynthConfig:
     sample_rate: int = 48_000  # audio rate (Hz)
     width: int = 256  # frame width (pixels, a multiple of 128: see below)
     height: int = 256  # frame height (pixels, even)
-    min_size: float = 0.3  # smallest instrument height, as a fraction of the frame height
-    max_size: float = 0.6  # largest instrument height, as a fraction of the frame height
+    min_size: float = 0.25  # smallest instrument height, as a fraction of the frame height
+    max_size: float = 0.5  # largest instrument height, as a fraction of the frame height
     max_speed: float = 0.04  # fastest drift, frame widths per second ("slow motion")
     max_distractors: int = 2  # silent instruments of other classes in frame: 0 to this many
     max_clutter: int = 3  # silent non-instrument pictures: 0 to this many
@@ -80,7 +80,7 @@ class SynthConfig:
     max_velocity: int = 120  # loudest MIDI note velocity
     min_snr_db: float = 5.0  # lowest signal-to-noise ratio of the background noise (dB)
     max_snr_db: float = 30.0  # highest signal-to-noise ratio of the background noise (dB)
-    eval_fraction: float = 0.2  # fraction of clips listed in eval_segments.csv (the test set)
+    eval_fraction: float = 0.2  # fraction of clips in eval_segments.csv (the test set): evenly spaced whole runs of 16, so class-balanced
     crf: int = 23  # H.264 quality (lower: better and bigger)
 
     def __post_init__(self):
@@ -140,6 +140,11 @@ def _sprite(stem):
     "The Fluent Emoji picture `stem` as RGBA, cropped to its opaque part."
     picture = Image.open(files('objects_that_sound')/'data'/'emoji'/f'{stem}.webp').convert('RGBA')
     return picture.crop(picture.getchannel('A').getbbox())
+
+@lru_cache(maxsize=1024)
+def _sized_sprite(stem, width, height):
+    "The picture `stem` resized to `width` x `height` (cached: a picture takes few sizes in a clip)."
+    return _sprite(stem).resize((width, height), Image.BILINEAR)
 
 def _track(rng, aspect, config, pulse_scale):
     "(T, 4) integer boxes of one moving picture; `pulse_scale` is (T,) the extra growth at onsets."
@@ -211,10 +216,11 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
               ) -> ClipPlan:
     "Plan clip `index` of the dataset made with `seed`: same arguments, same plan."
     rng = np.random.default_rng([seed, index])
-    block = np.random.default_rng([seed, index // len(SYNTH_CLASSES), 1]).permutation(len(SYNTH_CLASSES))
-    synth_class = SYNTH_CLASSES[block[index % len(SYNTH_CLASSES)]]  # every run of 16 clips has every class
+    order = np.random.default_rng([seed, index // len(SYNTH_CLASSES), 1]).permutation(len(SYNTH_CLASSES))
+    synth_class = SYNTH_CLASSES[order[index % len(SYNTH_CLASSES)]]  # every run of 16 clips has every class
     ytid, start = _ytid(rng, index), int(rng.integers(0, 291))
-    split = 'eval' if rng.random() < config.eval_fraction else 'train'
+    run = index // len(SYNTH_CLASSES)
+    split = 'eval' if int(round((run + 1) * config.eval_fraction, 9)) > int(round(run * config.eval_fraction, 9)) else 'train'
     tempo = rng.uniform(config.min_tempo, config.max_tempo)
     events = _EVENTS[synth_class.sound](rng, synth_class, tempo, config.duration, config)
     on_screen = bool(rng.random() >= config.off_screen)
@@ -263,7 +269,7 @@ def _synthesised(plan, n, sample_rate, rng):
     out, t = np.zeros(n, np.float32), np.arange(n) / sample_rate
     if plan.synth_class.sound == 'hammer':
         modes, decays = rng.uniform(600, 5000, 3), rng.uniform(0.03, 0.25, 3)
-        length = int(0.5 * sample_rate); u = t[:length]
+        length = int(6 * decays.max() * sample_rate); u = t[:length]  # a strike rings until it is inaudible
         strike = rng.normal(size=length) * np.exp(-u / 0.004) + sum(np.sin(2 * np.pi * f * u) * np.exp(-u / d) for f, d in zip(modes, decays))
         for s, e, _, v in plan.events:
             i = int(round(s * sample_rate)); j = min(n, i + length)
@@ -326,7 +332,7 @@ def _background(plan, config):
     canvas = Image.fromarray(np.clip(image, 0, 255).astype(np.uint8)).convert('RGBA')
     for item in plan.clutter:
         x1, y1, x2, y2 = item['box']
-        canvas.alpha_composite(_sprite(item['picture']).resize((x2 - x1, y2 - y1), Image.BILINEAR), (x1, y1))
+        canvas.alpha_composite(_sized_sprite(item['picture'], x2 - x1, y2 - y1), (x1, y1))
     return canvas
 
 # %% ../nbs/03a_synth_scenes.ipynb 33
@@ -340,7 +346,7 @@ def render_frames(plan: ClipPlan,  # the clip
         frame = background.copy()
         for o in plan.objects:
             x1, y1, x2, y2 = (int(v) for v in o['boxes'][k])
-            frame.alpha_composite(_sprite(o['synth_class'].picture).resize((x2 - x1, y2 - y1), Image.BILINEAR), (x1, y1))
+            frame.alpha_composite(_sized_sprite(o['synth_class'].picture, x2 - x1, y2 - y1), (x1, y1))
         frames[k] = np.asarray(frame.convert('RGB'))
     return frames
 
