@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from fastcore.basics import patch
 from fastcore.parallel import parallel
 from fastcore.script import call_parse
 from PIL import Image
@@ -231,8 +232,6 @@ class ClipCache:
         return self._maps[1:]
 
 # %% ../nbs/05_cache.ipynb 23
-from fastcore.basics import patch
-
 @patch
 def labels(self: ClipCache, clip: int,  # clip number, 0 <= clip < len(cache)
            ) -> list[str]:
