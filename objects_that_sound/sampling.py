@@ -141,15 +141,16 @@ def crop_frame(frame: np.ndarray,  # (H, W, 3) uint8
                resize: int = RESIZE,  # short side of the frame before cropping, pixels
                position: tuple[float, float] = (0.5, 0.5),  # (row, column) of the crop, fractions of the room left
                flip: bool = False,  # mirror left-right
-               ) -> np.ndarray:
-    "The `size`×`size` crop at `position` of `frame` resized to a short side of `resize`."
+               ) -> torch.Tensor:
+    "The `size`×`size` crop at `position` of `frame` resized to a short side of `resize`, (3, size, size) uint8."
     if resize < size: raise ValueError(f'resize ({resize}) must be at least the crop size ({size})')
     height, width = frame.shape[:2]
     side = min(round(size * min(height, width) / resize), height, width)  # the crop, in the frame's pixels
     top, left = round(position[0] * (height - side)), round(position[1] * (width - side))
     square = frame[top:top + side, left:left + side]
-    if side != size: square = np.asarray(Image.fromarray(square).resize((size, size), Image.BILINEAR))
-    return np.ascontiguousarray(square[:, ::-1] if flip else square)
+    if side != size: square = np.array(Image.fromarray(square).resize((size, size), Image.BILINEAR))
+    square = torch.from_numpy(square if square.flags.writeable else square.copy()).permute(2, 0, 1)  # (3, size, size)
+    return square.flip(2) if flip else square
 
 # %% ../nbs/06_sampling.ipynb 30
 class TensorAudio(TensorBase):
@@ -165,8 +166,8 @@ def avc_pair(cache,  # the `ClipCache` the plan was drawn from
     "Pair `i` of `plan`: frame (3, size, size) uint8, waveform (samples,) float32, label."
     frame = crop_frame(cache.frame(plan.clip[i], plan.frame[i]), size, resize, plan.crop[i], plan.flip[i])
     audio = cache.audio(plan.audio_clip[i], plan.audio_centre[i] - window / 2, window)
-    return (TensorImage(torch.from_numpy(frame).permute(2, 0, 1)), TensorAudio(torch.from_numpy(audio)),
-            TensorCategory(plan.label[i]))
+    audio = torch.from_numpy(audio if audio.flags.writeable else audio.copy())  # (samples,)
+    return TensorImage(frame), TensorAudio(audio), TensorCategory(plan.label[i])
 
 # %% ../nbs/06_sampling.ipynb 33
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)  # SPEC.md, Inputs: ImageNet normalisation
@@ -333,7 +334,7 @@ def show_avc_batch(dl: AVCDataLoader,  # the loader the batch came from (for its
     frames, audio, labels = dl.after_batch.decode(dl.one_batch())
     n = min(max_n, len(labels))
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(2 * nrows, ncols, figsize=(3 * ncols, 4.2 * nrows),
+    fig, axes = plt.subplots(2 * nrows, ncols, figsize=(2.4 * ncols, 3.4 * nrows),
                              gridspec_kw=dict(height_ratios=[3, 1] * nrows), squeeze=False)
     for ax in axes.flat: ax.set_axis_off()
     rate, ids = _batch_rate(dl), dl.sampler.cache.clip_ids
