@@ -80,7 +80,7 @@ class SynthConfig:
     max_velocity: int = 120  # loudest MIDI note velocity
     min_snr_db: float = 5.0  # lowest signal-to-noise ratio of the background noise (dB)
     max_snr_db: float = 30.0  # highest signal-to-noise ratio of the background noise (dB)
-    eval_fraction: float = 0.2  # fraction of clips in eval_segments.csv (the test set): evenly spaced whole runs of 16, so class-balanced
+    eval_fraction: float = 0.2  # fraction of clips in eval_segments.csv (the test set), in whole runs of 16
     crf: int = 23  # H.264 quality (lower: better and bigger)
 
     def __post_init__(self):
@@ -317,7 +317,7 @@ def ground_truth(plan: ClipPlan,  # the clip
 
 # %% ../nbs/03a_synth_scenes.ipynb 32
 def _background(plan, config):
-    "(H, W, 3) uint8 background with its clutter pictures."
+    "The clip's background with its clutter pictures pasted on, an RGBA image."
     W, H, b = config.width, config.height, plan.background
     rng = np.random.default_rng([plan.seed, plan.index, 3])
     y, x = np.mgrid[0:H, 0:W] / max(W, H)
