@@ -150,7 +150,8 @@ def benchmark(cache: ClipCache,  # the prepared cache of the clips
                 for _ in range(decode_repeats)]
         rows.append(_row('mp4 (decord), each pair', workers, device, size, decode_bs, runs))
     for size in sizes:
-        runs = [batch_transforms_per_second(device, bs, size, round(cache.sample_rate * sampler.window), seconds=min(seconds, 5))]
+        runs = [batch_transforms_per_second(device, bs, size, round(cache.sample_rate * sampler.window), seconds=min(seconds, 5))
+                for _ in range(min(repeats, 3))]
         rows.append(_row('batch transforms alone', 0, device, size, bs, runs))
     return pd.DataFrame(rows)
 

@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+import torch.nn.functional as F
 import torchaudio
-from PIL import Image
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from fastai.torch_core import TensorBase, TensorCategory, TensorImage, default_device
@@ -148,8 +148,10 @@ def crop_frame(frame: np.ndarray,  # (H, W, 3) uint8
     side = min(round(size * min(height, width) / resize), height, width)  # the crop, in the frame's pixels
     top, left = round(position[0] * (height - side)), round(position[1] * (width - side))
     square = frame[top:top + side, left:left + side]
-    if side != size: square = np.array(Image.fromarray(square).resize((size, size), Image.BILINEAR))
-    square = torch.from_numpy(square if square.flags.writeable else square.copy()).permute(2, 0, 1)  # (3, size, size)
+    square = torch.from_numpy(square if square.flags.writeable else square.copy()).permute(2, 0, 1)  # (3, side, side)
+    if side != size:
+        square = F.interpolate(square[None].contiguous(memory_format=torch.channels_last), size=(size, size),
+                               mode='bilinear', antialias=True)[0]  # (3, size, size)
     return square.flip(2) if flip else square
 
 # %% ../nbs/06_sampling.ipynb 30
@@ -272,6 +274,14 @@ class AVCDataLoader(DataLoader):
     def get_idxs(self): return list(range(self.n))
     def create_item(self, i): return avc_pair(self.sampler.cache, self.plan, i, self.size, self.resize, self.sampler.window)
 
+    def new(self, dataset=None, cls=None, **kwargs):
+        "A loader like this one with `kwargs` changed (fastai's `Learner.get_preds` asks for one)."
+        kwargs.pop('shuffle', None)  # the plan decides the order
+        settings = dict(sampler=self.sampler, n=self.n, bs=self.bs, size=self.size, resize=self.resize, train=self.train,
+                        seed=self.seed, after_batch=list(self.after_batch.fs), num_workers=self.fake_l.num_workers,
+                        device=self.device, pin_memory=self.pin_memory, drop_last=self.drop_last)
+        return (cls or type(self))(**{**settings, **kwargs})
+
 # %% ../nbs/06_sampling.ipynb 42
 def avc_batch_transforms(train: bool = True,  # jitter (training) or only normalise (validation)
                          brightness: float = 0.4,  # see `NormalizeFrames`
@@ -344,7 +354,7 @@ def show_avc_batch(dl: AVCDataLoader,  # the loader the batch came from (for its
         shift = dl.plan.shift[i] / dl.sampler.cache.fps(dl.plan.audio_clip[i])
         title = 'corresponds' if labels[i] == 1 else f'audio of {ids[dl.plan.audio_clip[i]]}'
         image_ax.set_title(f'{ids[dl.plan.clip[i]]} @ {dl.plan.frame_time[i]:.2f} s\n{title}, δ = {shift:+.2f} s',
-                           fontsize=8, color='green' if labels[i] == 1 else 'firebrick')
+                           fontsize=6.5, color='green' if labels[i] == 1 else 'firebrick')
         sound_ax.specgram(audio[i].float().cpu().numpy(), Fs=rate, NFFT=256, noverlap=128, cmap='magma')
     fig.tight_layout()
     return fig
