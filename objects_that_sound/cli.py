@@ -100,7 +100,6 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
     learn.save('final')
     with learn.no_bar(): loss, accuracy = learn.validate()
     print(f'validation AVC accuracy {accuracy:.3f} (loss {loss:.3f}); model in {Path(out)/"models"/"final.pth"}')
-    return learn
 
 # %% ../nbs/12_cli.ipynb 16
 def prepare_cache(segments_csv: Path, clips: Path, root: Path, settings: CacheSettings, workers: int) -> ClipCache:
@@ -139,4 +138,3 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the 
                    minutes=round((time.time() - started) / 60, 1))
     (out/'results.json').write_text(json.dumps(results, indent=1))
     print(f'AVC accuracy on {len(test)} held-out test clips: {accuracy:.3f} (chance 0.5); {results["minutes"]} min in all')
-    return results
