@@ -9,6 +9,7 @@ import math
 import mmap
 import re
 import sys
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -194,6 +195,14 @@ def _empty_cpu_batch(shape: tuple) -> torch.Tensor:
         ctypes.CDLL(None).madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), _MADV_HUGEPAGE)
     return out
 
+@contextmanager
+def _one_thread():
+    "torch's CPU operations inside run on one thread; the previous count comes back after."
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try: yield
+    finally: torch.set_num_threads(threads)
+
 class _RandomBatchTransform(DisplayedTransform):
     "A batch transform whose randomness comes from its own generator."
     def reseed(self, seed: int | list[int]):
@@ -221,20 +230,24 @@ class NormalizeFrames(_RandomBatchTransform):
         n, device = len(frames), frames.device
         gain = self.uniform(n, 1 - self.brightness, 1 + self.brightness).view(n, 1, 1, 1).to(device)
         colour = self.uniform(n, 1 - self.saturation, 1 + self.saturation).view(n, 1, 1, 1).to(device)
-        mean, std, luma = (torch.tensor(v, device=device).view(1, 3, 1, 1) for v in (self.mean, self.std, _LUMA))
+        mean, std = (torch.tensor(v, device=device).view(1, 3, 1, 1) for v in (self.mean, self.std))
+        red, green, blue = _LUMA
         pixel_scale = gain * colour / (255 * std)  # (B, 3, 1, 1): weight of the pixel itself
         grey_scale = gain * (1 - colour) / (255 * std)  # (B, 3, 1, 1): weight of the grey image
         low, high = -mean / std, (1 - mean) / std  # where [0, 1] ends up after normalising
-        out = (_empty_cpu_batch(frames.shape) if device.type == 'cpu'
-               else torch.empty(frames.shape, dtype=torch.float32, device=device))  # (B, 3, S, S)
-        chunk = _CPU_CHUNK if device.type == 'cpu' else n
-        for s in range(0, n, chunk):
-            part, pixels = slice(s, s + chunk), out[s:s + chunk]
-            pixels.copy_(frames[part])
-            grey = (pixels * luma).sum(1, keepdim=True)  # (b, 1, S, S), in 0..255
-            pixels.mul_(pixel_scale[part]).addcmul_(grey, grey_scale[part]).sub_(mean / std)
-            torch.maximum(pixels, low, out=pixels)
-            torch.minimum(pixels, high, out=pixels)
+        on_cpu = device.type == 'cpu'
+        out = _empty_cpu_batch(frames.shape) if on_cpu else torch.empty(frames.shape, dtype=torch.float32, device=device)
+        chunk = _CPU_CHUNK if on_cpu else n
+        # On the CPU the DataLoader's workers hold the other cores: more threads here would wait for them
+        with _one_thread() if on_cpu else nullcontext():
+            for s in range(0, n, chunk):
+                part, pixels = slice(s, s + chunk), out[s:s + chunk]  # (b, 3, S, S)
+                pixels.copy_(frames[part])
+                # the grey image, (b, 1, S, S) in 0..255, without a (b, 3, S, S) product in between
+                grey = torch.mul(pixels[:, :1], red).add_(pixels[:, 1:2], alpha=green).add_(pixels[:, 2:], alpha=blue)
+                pixels.mul_(pixel_scale[part]).addcmul_(grey, grey_scale[part]).sub_(mean / std)
+                torch.maximum(pixels, low, out=pixels)
+                torch.minimum(pixels, high, out=pixels)
         return TensorImage(out)
 
     def decodes(self, frames: TensorImage) -> TensorImage:
