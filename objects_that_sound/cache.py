@@ -43,7 +43,7 @@ def mu_law_decode(codes: np.ndarray,  # uint8 codes from `mu_law_encode`
     "The samples that 8-bit μ-law `codes` stand for."
     return _MU_LAW_TABLE[codes]
 
-# %% ../nbs/05_cache.ipynb 10
+# %% ../nbs/05_cache.ipynb 11
 @dataclass(frozen=True)
 class CacheSettings:
     "How clips are turned into cache entries."
@@ -60,7 +60,7 @@ def cached_frame_numbers(n_frames: int,  # frames in the video
     wanted = np.round((np.arange(int(n_frames / fps / frame_step) + 1) + 0.5) * frame_step * fps).astype(np.int64)
     return np.unique(wanted[wanted < n_frames])
 
-# %% ../nbs/05_cache.ipynb 13
+# %% ../nbs/05_cache.ipynb 14
 def _jpeg(frame, quality):
     buffer = BytesIO()
     Image.fromarray(frame).save(buffer, format='JPEG', quality=quality)
@@ -95,7 +95,7 @@ def prepare_clip(path: str | Path,  # the clip's video file
                                                   facts=np.array(json.dumps(facts))))
     return facts
 
-# %% ../nbs/05_cache.ipynb 17
+# %% ../nbs/05_cache.ipynb 19
 FORMAT_VERSION = 1
 
 def _entries(root): return Path(root)/'entries'
@@ -114,7 +114,7 @@ def _prepare_job(job, settings, one_thread):
         _atomic_write(failed, lambda f: Path(f).write_text(json.dumps(dict(clip=clip, problem=problem))))
         return clip, problem
 
-# %% ../nbs/05_cache.ipynb 18
+# %% ../nbs/05_cache.ipynb 20
 def _check_settings(root, settings):
     "Record the settings of a new cache; refuse a run whose settings differ from the cache's."
     path = Path(root)/'settings.json'
@@ -154,7 +154,7 @@ def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of t
     failures = [(clip, problem) for clip, problem in results if problem]
     return dict(segments=len(segments), skipped=len(segments) - len(jobs), prepared=len(jobs) - len(failures), failed=len(failures))
 
-# %% ../nbs/05_cache.ipynb 20
+# %% ../nbs/05_cache.ipynb 22
 def _replace_all(named_writers):
     "Write each (path, write) to a temporary file, then rename them all."
     temporaries = []
@@ -205,7 +205,7 @@ def merge_cache(segments_csv: str | Path,  # the segment list the entries were p
                   (root/'cache.json', lambda f: Path(f).write_text(json.dumps(summary, indent=1)))])
     return counts
 
-# %% ../nbs/05_cache.ipynb 22
+# %% ../nbs/05_cache.ipynb 24
 class ClipCache:
     "A prepared training cache opened read-only (memory-mapped); safe to use from DataLoader workers."
     def __init__(self, root: str | Path,  # the cache folder written by `ots_prepare`
@@ -231,7 +231,7 @@ class ClipCache:
             self._maps = (os.getpid(), open_map('audio.u8'), open_map('frames.jpg.bin'))
         return self._maps[1:]
 
-# %% ../nbs/05_cache.ipynb 23
+# %% ../nbs/05_cache.ipynb 25
 @patch
 def labels(self: ClipCache, clip: int,  # clip number, 0 <= clip < len(cache)
            ) -> list[str]:
@@ -281,7 +281,7 @@ def audio(self: ClipCache, clip: int,  # clip number
     if lo < hi: window[lo - first:hi - first] = mu_law_decode(self._memory_maps()[0][stored + lo:stored + hi])
     return window
 
-# %% ../nbs/05_cache.ipynb 25
+# %% ../nbs/05_cache.ipynb 27
 @call_parse
 def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clips
                 clips: str,  # folder of the clip files: <YTID>_<start ms>.mp4 or <YTID>.mp4

@@ -35,14 +35,14 @@ def make_network(name: str,  # 'ave', 'l3' or 'avol'
     if name not in NETWORKS: raise ValueError(f'unknown network {name!r}: choose one of {", ".join(NETWORKS)}')
     return NETWORKS[name](width=width, sample_rate=sample_rate)
 
-# %% ../nbs/12_cli.ipynb 8
+# %% ../nbs/12_cli.ipynb 9
 class EpochOffset(Callback):
     "Number the epochs of this `fit` from `start`, so a resumed run continues the count (and the schedule)."
     order = -20  # before every other callback reads `epoch`
     def __init__(self, start: int): self.start = start
     def before_epoch(self): self.learn.epoch += self.start
 
-# %% ../nbs/12_cli.ipynb 10
+# %% ../nbs/12_cli.ipynb 11
 def _last_saved_epoch(models_dir: Path) -> int | None:
     "The highest epoch with a checkpoint `epoch_<n>.pth` in `models_dir`, if any."
     epochs = [int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name))]
@@ -72,7 +72,7 @@ def train_avc(dls,  # AVC `DataLoaders`
             with learn.no_bar(): fit()  # one printed line per epoch
     return learn
 
-# %% ../nbs/12_cli.ipynb 14
+# %% ../nbs/12_cli.ipynb 16
 @call_parse
 def ots_train(cache: str,  # training cache folder, written by ots_prepare
               out: str = 'runs/train',  # run folder (re-run with the same folder to resume)
@@ -101,7 +101,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
     with learn.no_bar(): loss, accuracy = learn.validate()
     print(f'validation AVC accuracy {accuracy:.3f} (loss {loss:.3f}); model in {Path(out)/"models"/"final.pth"}')
 
-# %% ../nbs/12_cli.ipynb 16
+# %% ../nbs/12_cli.ipynb 18
 def prepare_cache(segments_csv: Path, clips: Path, root: Path, settings: CacheSettings, workers: int) -> ClipCache:
     "Prepare (or finish preparing) the cache of one segment list, and open it."
     counts = prepare_shard(segments_csv, clips, root, settings, workers=workers, progress=False)

@@ -35,7 +35,7 @@ class MediaError(ValueError):
 
     def __reduce__(self): return (MediaError, (self.path, self.problem))  # survives a trip between processes
 
-# %% ../nbs/04_media.ipynb 9
+# %% ../nbs/04_media.ipynb 10
 def find_clip(folder: str | Path,  # the folder of clips
               ytid: str,  # YouTube id (or clip name) from the segment list
               start: float,  # segment start, seconds into the video
@@ -50,7 +50,7 @@ def find_clip(folder: str | Path,  # the folder of clips
         if path.is_file(): return path
     raise MediaError(candidates[0], f'no clip file (tried {", ".join(p.name for p in candidates)})')
 
-# %% ../nbs/04_media.ipynb 12
+# %% ../nbs/04_media.ipynb 14
 @dataclass(frozen=True)
 class MediaInfo:
     "What `probe` found in a clip: video grid, audio format, and the start of each stream."
@@ -81,7 +81,7 @@ class MediaInfo:
         "Seconds of audio after time zero."
         return self.audio_offset + self.audio_samples / self.sample_rate
 
-# %% ../nbs/04_media.ipynb 13
+# %% ../nbs/04_media.ipynb 15
 def _open(path):
     "Open `path` with PyAV, turning every failure into a `MediaError`."
     if not path.exists(): raise MediaError(path, 'no such file')
@@ -107,7 +107,7 @@ def _scan(path, container, video, audio):
     if audio_start is None or audio_samples == 0: raise MediaError(path, 'audio stream has no samples')
     return np.sort(np.array(pts, dtype=np.float64)) * float(video.time_base), audio_start, audio_samples
 
-# %% ../nbs/04_media.ipynb 14
+# %% ../nbs/04_media.ipynb 16
 def probe(path: str | Path,  # an mp4 (or any container FFmpeg reads) with a video and an audio stream
           min_duration: float = MIN_DURATION,  # s, shortest clip accepted (video and audio after time zero)
           max_jitter: float = 0.5,  # largest departure of a frame time from the 1/fps grid, in frame periods
@@ -137,7 +137,7 @@ def probe(path: str | Path,  # an mp4 (or any container FFmpeg reads) with a vid
         raise MediaError(path, f'too short: {info.audio_duration:.2f} s of audio after the first frame, need at least {min_duration:g} s')
     return info
 
-# %% ../nbs/04_media.ipynb 23
+# %% ../nbs/04_media.ipynb 26
 def frame_index(info: MediaInfo,  # the clip, from `probe`
                 t: float | np.ndarray,  # s after the first frame
                 ) -> np.ndarray:
@@ -161,7 +161,7 @@ def read_frames(info: MediaInfo,  # the clip, from `probe`
         return reader.get_batch(indices.tolist()).asnumpy()
     except decord.DECORDError as e: raise MediaError(info.path, f'video decoding failed ({str(e).splitlines()[0]})') from None
 
-# %% ../nbs/04_media.ipynb 32
+# %% ../nbs/04_media.ipynb 36
 def read_audio(info: MediaInfo,  # the clip, from `probe`
                sample_rate: int = SAMPLE_RATE,  # Hz, rate of the result
                ) -> np.ndarray:  # (n,) float32 mono; sample i is at i / sample_rate s after the first frame

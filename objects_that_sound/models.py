@@ -58,7 +58,7 @@ def convnet(config: ConvNetConfig,  # which ConvNet: `VISION_CONVNET` or `AUDIO_
         channels = out_channels
     return nn.Sequential(layers)
 
-# %% ../nbs/08_models.ipynb 13
+# %% ../nbs/08_models.ipynb 14
 class EmbeddingHead(nn.Module):
     "Final ConvNet map → embedding: global max-pool, fc1 + ReLU, fc2, optionally L2-normalised. (B, C, H, W) → (B, D)."
     def __init__(self, in_channels: int = 512,  # channels of the ConvNet's final map
@@ -72,7 +72,7 @@ class EmbeddingHead(nn.Module):
         embedding = self.fc2(F.relu(self.fc1(pooled)))  # (B, D)
         return F.normalize(embedding, dim=1) if self.normalise else embedding
 
-# %% ../nbs/08_models.ipynb 15
+# %% ../nbs/08_models.ipynb 16
 class AVENet(nn.Module):
     "AVE-Net: L2-normalised 128-D vision and audio embeddings whose distance decides correspondence."
     def __init__(self,
@@ -106,7 +106,7 @@ class AVENet(nn.Module):
     def forward(self, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
         return self.correspondence_logits(self.vision_embedding(image), self.audio_embedding(waveform))
 
-# %% ../nbs/08_models.ipynb 21
+# %% ../nbs/08_models.ipynb 22
 class L3Net(nn.Module):
     "L³-Net: the AVC task decided by a classifier on the concatenated pooled ConvNet features."
     def __init__(self,
@@ -132,7 +132,7 @@ class L3Net(nn.Module):
         features = torch.cat([self.vision_embedding(image), self.audio_embedding(waveform)], dim=1)  # (B, 1024)
         return self.fusion(features)  # (B, 2)
 
-# %% ../nbs/08_models.ipynb 24
+# %% ../nbs/08_models.ipynb 25
 class AVOLNet(nn.Module):
     "AVOL-Net: per-location visual embeddings compared with the audio embedding, giving a heatmap and a clip score."
     def __init__(self,
@@ -174,7 +174,7 @@ class AVOLNet(nn.Module):
         strongest = self.calibrated_similarity(image, waveform).amax(dim=(1, 2, 3))  # (B,)
         return torch.stack([torch.zeros_like(strongest), strongest], dim=1)  # (B, 2)
 
-# %% ../nbs/08_models.ipynb 29
+# %% ../nbs/08_models.ipynb 30
 def count_parameters(network: nn.Module) -> int:
     "The number of learnable parameters of `network`."
     return sum(parameter.numel() for parameter in network.parameters() if parameter.requires_grad)

@@ -22,7 +22,7 @@ LOG_EPSILON = 1e-8  # added to the power before the log; see below
 LOG_POWER_MEAN = -6.5  # fixed normalisation: (log power - mean) / std, measured in "Normalisation" below
 LOG_POWER_STD = 4.6
 
-# %% ../nbs/07_spectrogram.ipynb 9
+# %% ../nbs/07_spectrogram.ipynb 10
 def spectrogram_geometry(sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the waveform, Hz
                          ) -> dict:
     "Window, hop, FFT size and output shape of the log-spectrogram at `sample_rate`."
@@ -32,7 +32,7 @@ def spectrogram_geometry(sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the wa
     frames = round(CLIP_SECONDS * sample_rate / hop)  # 200 time steps for 1 s
     return dict(window=window, hop=hop, n_fft=n_fft, shape=(n_fft // 2 + 1, frames))
 
-# %% ../nbs/07_spectrogram.ipynb 12
+# %% ../nbs/07_spectrogram.ipynb 13
 class LogSpectrogram(nn.Module):
     "Batches of 1 s waveforms → normalised log-power spectrograms, (B, n) → (B, 1, 257, 200) at 48 kHz."
     def __init__(self,

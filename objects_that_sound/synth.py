@@ -103,7 +103,7 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
     _write_atomic(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
     return records
 
-# %% ../nbs/03_synth.ipynb 24
+# %% ../nbs/03_synth.ipynb 27
 @call_parse
 def ots_synth(root: str = 'data/synth_instruments',  # dataset folder (created; re-run to resume)
               n_clips: int = 320,  # number of clips

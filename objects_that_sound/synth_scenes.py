@@ -57,7 +57,7 @@ CLUTTER_PICTURES = {'Potted plant': '1fab4', 'Chair': '1fa91', 'Books': '1f4da',
                     'Light bulb': '1f4a1', 'Teddy bear': '1f9f8', 'Framed picture': '1f5bc-fe0f',
                     'Couch and lamp': '1f6cb-fe0f'}  # silent pictures: name -> Fluent Emoji 3D file stem
 
-# %% ../nbs/03a_synth_scenes.ipynb 10
+# %% ../nbs/03a_synth_scenes.ipynb 12
 @dataclass(frozen=True)
 class SynthConfig:
     "How SynthInstruments clips look and sound; the defaults make the bundled demo set."
@@ -87,7 +87,7 @@ class SynthConfig:
         if self.width % 128 or self.height % 2:
             raise ValueError(f'SynthConfig: width must be a multiple of 128 and height even, got {self.width}x{self.height}')
 
-# %% ../nbs/03a_synth_scenes.ipynb 12
+# %% ../nbs/03a_synth_scenes.ipynb 14
 _YTID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
 def _ytid(rng, index):
@@ -95,7 +95,7 @@ def _ytid(rng, index):
     if index % 8 == 3: chars[0] = '-'
     return ''.join(chars)
 
-# %% ../nbs/03a_synth_scenes.ipynb 14
+# %% ../nbs/03a_synth_scenes.ipynb 16
 _PENTATONIC = np.array([0, 2, 4, 7, 9])
 
 def _melody(rng, synth_class, tempo, duration, config):
@@ -134,7 +134,7 @@ def _strokes(rng, synth_class, tempo, duration, config):
 
 _EVENTS = {'melody': _melody, 'percussion': _percussion, 'hammer': _strokes, 'saw': _strokes}
 
-# %% ../nbs/03a_synth_scenes.ipynb 16
+# %% ../nbs/03a_synth_scenes.ipynb 18
 @cache
 def _sprite(stem):
     "The Fluent Emoji picture `stem` as RGBA, cropped to its opaque part."
@@ -172,7 +172,7 @@ def _pulse(onsets, config):
     since = t - onsets[np.maximum(last, 0)]
     return np.where(last >= 0, 1 + config.pulse * np.exp(-since / config.pulse_decay), 1.0)
 
-# %% ../nbs/03a_synth_scenes.ipynb 18
+# %% ../nbs/03a_synth_scenes.ipynb 20
 @dataclass
 class ClipPlan:
     "Everything that decides one SynthInstruments clip, before any pixel or sample is made."
@@ -197,7 +197,7 @@ class ClipPlan:
     @property
     def onsets(self): return sorted({round(e[0], 6) for e in self.events})
 
-# %% ../nbs/03a_synth_scenes.ipynb 19
+# %% ../nbs/03a_synth_scenes.ipynb 21
 def _place(rng, synth_class, config, placed, pulse_scale):
     "A track for `synth_class` that starts overlapping the `placed` boxes little (20 tries)."
     aspect = _sprite(synth_class.picture).width / _sprite(synth_class.picture).height
@@ -247,7 +247,7 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
     return ClipPlan(index, seed, ytid, start, split, synth_class, float(tempo), events,
                     float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background)
 
-# %% ../nbs/03a_synth_scenes.ipynb 24
+# %% ../nbs/03a_synth_scenes.ipynb 26
 @cache
 def _soundfont():
     return (Path(pretty_midi.__file__).parent/'TimGM6mb.sf2').read_bytes()
@@ -288,7 +288,7 @@ def _pink_noise(rng, n):
     noise = np.fft.irfft(spectrum, n)
     return noise / noise.std()
 
-# %% ../nbs/03a_synth_scenes.ipynb 25
+# %% ../nbs/03a_synth_scenes.ipynb 27
 def render_audio(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  noise: bool = True,  # add the background noise at the plan's SNR
@@ -301,7 +301,7 @@ def render_audio(plan: ClipPlan,  # the clip
     if noise: sound += _pink_noise(rng, n) * np.sqrt(np.mean(sound ** 2)) * 10 ** (-plan.snr_db / 20)
     return np.clip(sound, -1, 1).astype(np.float32)
 
-# %% ../nbs/03a_synth_scenes.ipynb 29
+# %% ../nbs/03a_synth_scenes.ipynb 31
 def ground_truth(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  ) -> dict:
@@ -315,7 +315,7 @@ def ground_truth(plan: ClipPlan,  # the clip
                               boxes=o['boxes'].tolist()) for o in plan.objects],
                 clutter=[dict(name=c['name'], box=c['box']) for c in plan.clutter])
 
-# %% ../nbs/03a_synth_scenes.ipynb 32
+# %% ../nbs/03a_synth_scenes.ipynb 34
 def _background(plan, config):
     "The clip's background with its clutter pictures pasted on, an RGBA image."
     W, H, b = config.width, config.height, plan.background
@@ -335,7 +335,7 @@ def _background(plan, config):
         canvas.alpha_composite(_sized_sprite(item['picture'], x2 - x1, y2 - y1), (x1, y1))
     return canvas
 
-# %% ../nbs/03a_synth_scenes.ipynb 33
+# %% ../nbs/03a_synth_scenes.ipynb 35
 def render_frames(plan: ClipPlan,  # the clip
                   config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                   ) -> np.ndarray:
@@ -350,7 +350,7 @@ def render_frames(plan: ClipPlan,  # the clip
         frames[k] = np.asarray(frame.convert('RGB'))
     return frames
 
-# %% ../nbs/03a_synth_scenes.ipynb 35
+# %% ../nbs/03a_synth_scenes.ipynb 37
 def show_ground_truth(record: dict,  # a clip's ground truth (`ground_truth`, or a line of ground_truth.jsonl)
                       frame: np.ndarray,  # (H, W, 3) the clip's frame number `k`
                       k: int = 0,  # frame number
