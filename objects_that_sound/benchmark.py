@@ -168,7 +168,7 @@ def markdown_table(table: pd.DataFrame) -> str:
     lines = ['| ' + ' | '.join(map(str, table.columns)) + ' |', '|' + '---|' * len(table.columns)]
     return '\n'.join(lines + ['| ' + ' | '.join(map(str, row)) + ' |' for row in table.itertuples(index=False)])
 
-# %% ../nbs/95_benchmark_data.ipynb 19
+# %% ../nbs/95_benchmark_data.ipynb 20
 @call_parse
 def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and their cache (reused when present)
                   device: str = 'cpu',  # 'cpu' or 'cuda'

@@ -28,7 +28,7 @@ __all__ = ['MAX_SHIFT_SECONDS', 'WINDOW_SECONDS', 'TRAIN_SIZE', 'RESIZE', 'IMAGE
            'AVCSampler', 'crop_frame', 'TensorAudio', 'avc_pair', 'NormalizeFrames', 'AmplitudeJitter', 'ResampleAudio',
            'AVCDataLoader', 'avc_batch_transforms', 'avc_dataloaders', 'show_avc_batch']
 
-# %% ../nbs/06_sampling.ipynb 9
+# %% ../nbs/06_sampling.ipynb 10
 _AUDIOSET_CLIP = re.compile(r'^([A-Za-z0-9_-]{11})_\d+$')
 
 def video_id(clip_id: str,  # a cache's clip id: `<YouTube id>_<start ms>` for AudioSet, else any name
@@ -37,7 +37,7 @@ def video_id(clip_id: str,  # a cache's clip id: `<YouTube id>_<start ms>` for A
     match = _AUDIOSET_CLIP.match(clip_id)
     return match.group(1) if match else clip_id
 
-# %% ../nbs/06_sampling.ipynb 12
+# %% ../nbs/06_sampling.ipynb 13
 @dataclass
 class AVCPlan:
     "What each pair of one pass is made of (arrays of one entry per pair)."
@@ -59,7 +59,7 @@ class AVCPlan:
                                  audio_clip=np.asarray(clip_ids)[self.audio_clip], audio_centre=self.audio_centre,
                                  shift=self.shift, label=self.label))
 
-# %% ../nbs/06_sampling.ipynb 14
+# %% ../nbs/06_sampling.ipynb 15
 MAX_SHIFT_SECONDS = 1.0  # random audio/frame misalignment, "up to about a second" (SPEC.md, shortcut prevention)
 WINDOW_SECONDS = 1.0  # the audio of one pair (SPEC.md, Inputs)
 _EPS = 1e-6  # slack when turning seconds into frame numbers
@@ -79,7 +79,7 @@ def _window_centres(rng, frame_number, fps, duration, max_shift, window):
     low, high = np.where(low <= high, low, nearest), np.where(low <= high, high, nearest)
     return _uniform_integers(rng, low, high)
 
-# %% ../nbs/06_sampling.ipynb 17
+# %% ../nbs/06_sampling.ipynb 18
 class AVCSampler:
     "Draws AVC pairs from the clips of a `ClipCache` as SPEC.md describes."
     def __init__(self, cache,  # a `ClipCache` (or anything with its read interface)
@@ -136,7 +136,7 @@ class AVCSampler:
             other[same] = rng.integers(0, len(self), same.sum())
         return other
 
-# %% ../nbs/06_sampling.ipynb 27
+# %% ../nbs/06_sampling.ipynb 28
 TRAIN_SIZE = 224  # side of the training crop (SPEC.md, Inputs)
 RESIZE = 256  # short side the frame is resized to before cropping (our choice; the paper only says "larger")
 
@@ -158,7 +158,7 @@ def crop_frame(frame: np.ndarray,  # (H, W, 3) uint8
                                mode='bilinear', antialias=True)[0]  # (3, size, size)
     return square.flip(2) if flip else square
 
-# %% ../nbs/06_sampling.ipynb 30
+# %% ../nbs/06_sampling.ipynb 32
 class TensorAudio(TensorBase):
     "A batch of waveforms, (B, samples) float32."
 
@@ -175,7 +175,7 @@ def avc_pair(cache,  # the `ClipCache` the plan was drawn from
     audio = torch.from_numpy(audio if audio.flags.writeable else audio.copy())  # (samples,)
     return TensorImage(frame), TensorAudio(audio), TensorCategory(plan.label[i])
 
-# %% ../nbs/06_sampling.ipynb 33
+# %% ../nbs/06_sampling.ipynb 35
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)  # SPEC.md, Inputs: ImageNet normalisation
 _LUMA = (0.299, 0.587, 0.114)  # RGB weights of the grey image (ITU-R 601), as torchvision
 _CPU_CHUNK = 4  # frames per pass on the CPU: the working set stays in the processor's cache
@@ -255,7 +255,7 @@ class NormalizeFrames(_RandomBatchTransform):
         mean, std = (torch.tensor(v, device=frames.device).view(1, 3, 1, 1) for v in (self.mean, self.std))
         return TensorImage(frames * std + mean)
 
-# %% ../nbs/06_sampling.ipynb 37
+# %% ../nbs/06_sampling.ipynb 39
 class AmplitudeJitter(_RandomBatchTransform):
     "Scale each waveform by a random gain."
     order = 20
@@ -278,7 +278,7 @@ class ResampleAudio(DisplayedTransform):
     def encodes(self, audio: TensorAudio) -> TensorAudio:
         return TensorAudio(torchaudio.functional.resample(audio, self.source_rate, self.target_rate))
 
-# %% ../nbs/06_sampling.ipynb 40
+# %% ../nbs/06_sampling.ipynb 42
 class AVCDataLoader(DataLoader):
     "Batches (frames, waveforms, labels) of AVC pairs, drawn afresh from `sampler` on each training pass."
     def __init__(self, sampler: AVCSampler,  # where the pairs come from
@@ -314,7 +314,7 @@ class AVCDataLoader(DataLoader):
                         device=self.device, pin_memory=self.pin_memory, drop_last=self.drop_last)
         return (cls or type(self))(**{**settings, **kwargs})
 
-# %% ../nbs/06_sampling.ipynb 42
+# %% ../nbs/06_sampling.ipynb 44
 def avc_batch_transforms(train: bool = True,  # jitter (training) or only normalise (validation)
                          brightness: float = 0.4,  # see `NormalizeFrames`
                          saturation: float = 0.4,  # see `NormalizeFrames`
@@ -328,7 +328,7 @@ def avc_batch_transforms(train: bool = True,  # jitter (training) or only normal
     if target_rate and target_rate != source_rate: tfms.append(ResampleAudio(source_rate, target_rate))
     return tfms
 
-# %% ../nbs/06_sampling.ipynb 49
+# %% ../nbs/06_sampling.ipynb 51
 def _split_videos(cache, valid_pct, seed):
     "Clip numbers of the training and the validation share of `cache`, split by video."
     videos = np.array([video_id(c) for c in cache.clip_ids])
@@ -367,7 +367,7 @@ def avc_dataloaders(train,  # the training `ClipCache`
                for s, n, is_train in ((train_sampler, n_train, True), (valid_sampler, n_valid, False))]
     return DataLoaders(*loaders, device=device)
 
-# %% ../nbs/06_sampling.ipynb 54
+# %% ../nbs/06_sampling.ipynb 57
 def show_avc_batch(dl: AVCDataLoader,  # the loader the batch came from (for its plan and transforms)
                    max_n: int = 8,  # pairs to show
                    ncols: int = 4,  # pairs per row
