@@ -18,7 +18,7 @@ import torch
 from fastai.torch_core import TensorCategory, TensorImage
 from fastcore.script import call_parse
 
-from .cache import CacheSettings, ClipCache, merge_cache, prepare_shard
+from .cache import CacheSettings, ClipCache, prepare_cache
 from .sampling import (RESIZE, TRAIN_SIZE, AVCDataLoader, AVCSampler, TensorAudio,
                                          avc_batch_transforms, crop_frame)
 
@@ -42,10 +42,8 @@ def benchmark_data(root: str | Path,  # folder for the clips (root/videos) and t
     config = SynthConfig(duration=duration, width=width, height=height, eval_fraction=0.0)
     synth_instruments(root, n_clips, seed, config, n_workers=workers, progress=False)
     segments = root/'balanced_train_segments.csv'
-    if not (root/'cache'/'cache.json').exists():
-        prepare_shard(segments, root/'videos', root/'cache', CacheSettings(), workers=workers, progress=False)
-        merge_cache(segments, root/'cache')
-    return ClipCache(root/'cache')
+    if (root/'cache'/'cache.json').exists(): return ClipCache(root/'cache')
+    return prepare_cache(segments, root/'videos', root/'cache', CacheSettings(), workers=workers)
 
 # %% ../nbs/95_benchmark_data.ipynb 7
 class VideoDecodingLoader(AVCDataLoader):

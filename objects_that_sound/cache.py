@@ -25,7 +25,7 @@ from .media import MediaError, find_clip, probe, read_audio, read_frames
 
 # %% auto 0
 __all__ = ['MU', 'FORMAT_VERSION', 'mu_law_encode', 'mu_law_decode', 'CacheSettings', 'cached_frame_numbers', 'prepare_clip',
-           'prepare_shard', 'merge_cache', 'ClipCache', 'ots_prepare']
+           'prepare_shard', 'merge_cache', 'ClipCache', 'prepare_cache', 'ots_prepare']
 
 # %% ../nbs/05_cache.ipynb 5
 MU = 255  # μ of the μ-law curve (8-bit codes)
@@ -281,7 +281,20 @@ def audio(self: ClipCache, clip: int,  # clip number
     if lo < hi: window[lo - first:hi - first] = mu_law_decode(self._memory_maps()[0][stored + lo:stored + hi])
     return window
 
-# %% ../nbs/05_cache.ipynb 27
+# %% ../nbs/05_cache.ipynb 28
+def prepare_cache(segments_csv: str | Path,  # AudioSet-format segment list of the clips
+                  clips: str | Path,  # folder of the clip files (named as `media.find_clip` expects)
+                  root: str | Path,  # the cache folder to create or finish
+                  settings: CacheSettings = CacheSettings(),  # how to prepare the clips
+                  workers: int = 0,  # parallel processes; 0 prepares in this process
+                  ) -> ClipCache:
+    "Prepare (or finish preparing) the cache of one segment list in one shard, merge it, and open it."
+    counts = prepare_shard(segments_csv, clips, root, settings, workers=workers, progress=False)
+    merged = merge_cache(segments_csv, root)
+    print(f'{root}: {merged["clips"]} clips ({counts["prepared"]} prepared now), {merged["failed"]} failed')
+    return ClipCache(root)
+
+# %% ../nbs/05_cache.ipynb 29
 @call_parse
 def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clips
                 clips: str,  # folder of the clip files: <YTID>_<start ms>.mp4 or <YTID>.mp4

@@ -16,13 +16,13 @@ from fastai.callback.core import Callback
 from fastai.callback.tracker import SaveModelCallback
 from fastai.callback.progress import CSVLogger
 
-from .cache import ClipCache, CacheSettings, prepare_shard, merge_cache
+from .cache import ClipCache, CacheSettings, prepare_cache
 from .sampling import avc_dataloaders
 from .models import AVENet, L3Net, AVOLNet, count_parameters
 from .learner import avc_learner
 
 # %% auto 0
-__all__ = ['NETWORKS', 'make_network', 'EpochOffset', 'train_avc', 'ots_train', 'prepare_cache', 'ots_demo']
+__all__ = ['NETWORKS', 'make_network', 'EpochOffset', 'train_avc', 'ots_train', 'ots_demo']
 
 # %% ../nbs/12_cli.ipynb 5
 NETWORKS = {'ave': AVENet, 'l3': L3Net, 'avol': AVOLNet}
@@ -102,13 +102,6 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
     print(f'validation AVC accuracy {accuracy:.3f} (loss {loss:.3f}); model in {Path(out)/"models"/"final.pth"}')
 
 # %% ../nbs/12_cli.ipynb 18
-def prepare_cache(segments_csv: Path, clips: Path, root: Path, settings: CacheSettings, workers: int) -> ClipCache:
-    "Prepare (or finish preparing) the cache of one segment list, and open it."
-    counts = prepare_shard(segments_csv, clips, root, settings, workers=workers, progress=False)
-    merged = merge_cache(segments_csv, root)
-    print(f'{root}: {merged["clips"]} clips ({counts["prepared"]} prepared now), {merged["failed"]} failed')
-    return ClipCache(root)
-
 @call_parse
 def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the run
              n_clips: int = 240,  # SynthInstruments clips to generate (a fifth become the test list)
@@ -126,6 +119,9 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the 
     settings = CacheSettings(frame_size=128)  # 112×112 crops from 128×128 frames
     train = prepare_cache(synth/'balanced_train_segments.csv', synth/'videos', out/'cache'/'train', settings, workers)
     test = prepare_cache(synth/'eval_segments.csv', synth/'videos', out/'cache'/'test', settings, workers)
+    for cache in (train, test):
+        if len(cache) < 2: raise ValueError(f'{cache.root}: {len(cache)} clips prepared, need at least 2; '
+                                            f'SynthInstruments lists every fifth run of 16 clips for testing: use --n_clips 80 or more')
     torch.manual_seed(seed)
     dls = avc_dataloaders(train, test, bs=64, size=112, resize=128, n_train=pairs_per_epoch, n_valid=1024,
                           sample_rate=16_000, seed=seed, num_workers=workers)
