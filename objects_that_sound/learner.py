@@ -4,20 +4,28 @@
 
 # %% ../nbs/09_learner.ipynb 3
 from __future__ import annotations
+from contextlib import contextmanager
 from functools import partial
 
+import numpy as np
 import torch
 from torch import nn
+import torch.nn.functional as F
 from fastai.callback.core import Callback
 from fastai.callback.fp16 import MixedPrecision, AMPMode
 from fastai.callback.channelslast import ChannelsLast
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner
-from fastai.metrics import accuracy
+from fastai.metrics import ValueMetric
 from fastai.optimizer import Adam
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from .distributed import gather_with_grad
 
 # %% auto 0
-__all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'StepDecay', 'avc_learner']
+__all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'AVCLoss',
+           'ContrastiveLoss', 'fit_decision', 'avc_metrics', 'AVCEvaluation', 'avc_learner', 'calibrate_decision']
 
 # %% ../nbs/09_learner.ipynb 4
 PAPER_WEIGHT_DECAY = 1e-5  # Adam's weight decay (paper, Section 3)
@@ -39,19 +47,147 @@ class StepDecay(Callback):
         for group, base_lr in zip(self.opt.hypers, self.base_lrs): group['lr'] = base_lr * scale
 
 # %% ../nbs/09_learner.ipynb 7
+class AVCLoss:
+    "The paper's objective: cross-entropy of the 2-way AVC logits of each (frame, sound) pair of the batch."
+    def __init__(self, network: nn.Module):  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
+        self.network = network
+
+    def __call__(self, embeddings: tuple, labels: torch.Tensor) -> torch.Tensor:
+        return F.cross_entropy(self.network.correspondence_logits(*embeddings), labels)
+
+# %% ../nbs/09_learner.ipynb 9
+class ContrastiveLoss:
+    "In-batch contrastive (InfoNCE) objective on the corresponding pairs of a batch, both directions."
+    def __init__(self, network: nn.Module,  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
+                 temperature: float = 0.1):  # the scores are divided by this
+        self.network, self.temperature = network, temperature
+
+    def __call__(self, embeddings: tuple, labels: torch.Tensor) -> torch.Tensor:
+        vision, audio, labels = (gather_with_grad(t) for t in (*embeddings, labels))  # the global batch
+        keep = labels == 1
+        scores = self.network.score_matrix(vision[keep], audio[keep]).float() / self.temperature  # (P, P): frames × sounds
+        targets = torch.arange(len(scores), device=scores.device)
+        return (F.cross_entropy(scores, targets) + F.cross_entropy(scores.T, targets)) / 2
+
+# %% ../nbs/09_learner.ipynb 14
+def fit_decision(scores: np.ndarray,  # (N,) the head's score of each pair
+                 labels: np.ndarray,  # (N,) 1 = corresponds, 0 = does not
+                ) -> tuple[float, float]:
+    "`(scale, bias)` of the logistic regression of `labels` on `scores`: the AVC decision is scale · score + bias > 0."
+    scores, labels = np.asarray(scores, np.float64).reshape(-1, 1), np.asarray(labels)
+    if len(np.unique(labels)) < 2: raise ValueError(f'fit_decision: needs pairs of both labels, got only label {labels[0]} ({len(labels)} pairs)')
+    regression = LogisticRegression(C=1e4).fit(scores, labels)
+    return float(regression.coef_[0, 0]), float(regression.intercept_[0])
+
+# %% ../nbs/09_learner.ipynb 17
+def avc_metrics(scores: np.ndarray,  # (N,) the head's score of each pair
+                labels: np.ndarray,  # (N,) 1 = corresponds
+                decision: tuple[float, float] | None = None,  # (scale, bias); None: fitted on these pairs
+                score_matrix: np.ndarray | None = None,  # (M, M): score of clip i's frame with clip j's sound
+                classes: list | None = None,  # M sets of labels of those clips
+               ) -> dict:
+    "AVC accuracy, ROC AUC and (given a score matrix) audio→image same-class precision@1 and its chance."
+    scores, labels = np.asarray(scores, np.float64), np.asarray(labels)
+    scale, bias = fit_decision(scores, labels) if decision is None else decision
+    metrics = dict(avc_accuracy=float(((scale * scores + bias > 0) == (labels == 1)).mean()),
+                   roc_auc=float(roc_auc_score(labels, scores)) if len(np.unique(labels)) == 2 else float('nan'))
+    if score_matrix is not None:
+        same_class = np.array([[bool(set(a) & set(b)) for b in classes] for a in classes])  # (M, M)
+        best_frame = np.asarray(score_matrix).argmax(axis=0)  # for each sound, the best frame
+        metrics['a2i_p1'] = float(same_class[best_frame, np.arange(len(classes))].mean())
+        metrics['a2i_p1_chance'] = float(same_class.mean())
+    return metrics
+
+# %% ../nbs/09_learner.ipynb 20
+class AVCEvaluation(Callback):
+    "Measure AVC accuracy (decision fitted on the validation pairs), ROC AUC and audio→image precision@1 per validation pass."
+    order = 40  # before the recorder (50) reads the metrics
+    names = ('avc_accuracy', 'roc_auc', 'a2i_p1')
+
+    def __init__(self): self.results, self.decision, self.fitted_decision = {}, None, None
+
+    @contextmanager
+    def using_decision(self, decision: tuple[float, float]):
+        "Within this block, measure accuracy under `decision` (scale, bias), e.g. (1, 0) for the network's own, instead of fitting one."
+        self.decision = decision
+        try: yield
+        finally: self.decision = None
+
+    def metrics(self) -> list:
+        "The numbers as fastai metrics, for the recorder and the CSV log."
+        return [ValueMetric(partial(self._result, name), name) for name in self.names]
+
+    def _result(self, name): return self.results.get(name, float('nan'))
+
+    def before_validate(self): self._scores, self._labels, self._clips, self._vision, self._audio = [], [], [], [], []
+
+    def after_batch(self):
+        if self.training or not len(self.yb): return
+        network, (vision, audio), labels = self.learn.model, self.pred, self.yb[0]
+        network = getattr(network, 'module', network)  # inside DistributedDataParallel
+        self._scores.append(network.scores(vision, audio).float().cpu())
+        self._labels.append(labels.cpu())
+        plan = getattr(self.dl, 'plan', None)
+        if plan is None: return
+        first = self.iter * self.dl.bs
+        clips = plan.clip[first:first + len(labels)]
+        positive = (labels == 1).cpu().numpy()
+        self._clips.append(clips[positive])
+        self._vision.append(vision[labels == 1].detach().float().cpu())
+        self._audio.append(audio[labels == 1].detach().float().cpu())
+
+    def after_validate(self):
+        if not self._scores: return
+        scores, labels = torch.cat(self._scores).numpy(), torch.cat(self._labels).numpy()
+        score_matrix = classes = None
+        if self._clips:
+            clips, first = np.unique(np.concatenate(self._clips), return_index=True)  # one pair per clip
+            if len(clips) > 1:
+                network = getattr(self.learn.model, 'module', self.learn.model)
+                vision, audio = torch.cat(self._vision)[first], torch.cat(self._audio)[first]
+                with torch.no_grad(): score_matrix = _score_matrix_in_chunks(network, vision, audio)
+                cache = self.dl.sampler.cache
+                classes = [cache.labels(c) for c in clips]
+        self.fitted_decision = fit_decision(scores, labels)
+        self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
+
+def _score_matrix_in_chunks(network, vision, audio, chunk=256):
+    "network.score_matrix of every frame with every sound, on the network's device, in chunks of frames; (M, M) numpy."
+    device = next(network.parameters()).device
+    audio = audio.to(device)
+    return torch.cat([network.score_matrix(vision[s:s + chunk].to(device), audio).float().cpu()
+                      for s in range(0, len(vision), chunk)]).numpy()
+
+# %% ../nbs/09_learner.ipynb 22
+OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}
+
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
-                model: nn.Module,  # AVENet, L3Net or AVOLNet (anything mapping frames, waveforms to 2-way logits)
+                model: nn.Module,  # AVENet, L3Net or AVOLNet
+                loss: str = 'avc',  # the objective: 'avc' (the paper's) or 'contrastive' (in-batch InfoNCE)
+                temperature: float = 0.1,  # of the contrastive objective
                 weight_decay: float = PAPER_WEIGHT_DECAY,  # Adam's L2 weight decay
                 lr_decay: float = PAPER_LR_DECAY,  # learning-rate multiplier ...
                 lr_decay_epochs: int = PAPER_LR_DECAY_EPOCHS,  # ... applied every this many epochs
                 mixed_precision: bool | None = None,  # bf16 + channels-last; None: on when the data is on a GPU
                 **kwargs,  # passed on to fastai's `Learner` (path, cbs, model_dir, …)
                ) -> Learner:
-    "A fastai `Learner` for audio-visual correspondence, configured as in the paper."
-    learn = Learner(dls, model, loss_func=nn.CrossEntropyLoss(), metrics=accuracy,
-                    opt_func=partial(Adam, decouple_wd=False), wd=weight_decay, wd_bn_bias=False,
-                    **kwargs)
-    learn.add_cb(StepDecay(lr_decay, lr_decay_epochs))
+    "A fastai `Learner` for audio-visual correspondence with the paper's optimiser, schedule and AVC evaluation."
+    if loss not in OBJECTIVES: raise ValueError(f'unknown objective {loss!r}: choose one of {", ".join(OBJECTIVES)}')
+    objective = OBJECTIVES[loss](model) if loss == 'avc' else ContrastiveLoss(model, temperature)
+    evaluation = AVCEvaluation()
+    learn = Learner(dls, model, loss_func=objective, metrics=evaluation.metrics(),
+                    opt_func=partial(Adam, decouple_wd=False), wd=weight_decay, wd_bn_bias=False, **kwargs)
+    learn.add_cbs([StepDecay(lr_decay, lr_decay_epochs), evaluation])
+    learn.evaluation = evaluation
     if mixed_precision is None: mixed_precision = torch.device(getattr(dls, 'device', None) or 'cpu').type == 'cuda'
     if mixed_precision: learn.add_cbs([ChannelsLast(), MixedPrecision(amp_mode=AMPMode.BF16)])
     return learn
+
+# %% ../nbs/09_learner.ipynb 24
+def calibrate_decision(learn: Learner):
+    "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
+    learn.validate()
+    scale, bias = learn.evaluation.fitted_decision
+    network = getattr(learn.model, 'module', learn.model)
+    network.calibrate(scale, bias)
+    return scale, bias

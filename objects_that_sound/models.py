@@ -14,8 +14,8 @@ import torch.nn.functional as F
 from .spectrogram import LogSpectrogram, PAPER_SAMPLE_RATE
 
 # %% auto 0
-__all__ = ['CONVNET_LAYERS', 'VISION_CONVNET', 'AUDIO_CONVNET', 'ConvNetConfig', 'conv_block', 'scaled_channels', 'convnet',
-           'EmbeddingHead', 'AVENet', 'L3Net', 'AVOLNet', 'count_parameters']
+__all__ = ['CONVNET_LAYERS', 'VISION_CONVNET', 'AUDIO_CONVNET', 'NETWORKS', 'ConvNetConfig', 'conv_block', 'scaled_channels',
+           'convnet', 'AVCNetwork', 'EmbeddingHead', 'AVENet', 'L3Net', 'AVOLNet', 'make_network', 'count_parameters']
 
 # %% ../nbs/08_models.ipynb 5
 CONVNET_LAYERS = ((64, 2), 64, 'pool', 128, 128, 'pool', 256, 256, 'pool', 512, 512)
@@ -59,6 +59,44 @@ def convnet(config: ConvNetConfig,  # which ConvNet: `VISION_CONVNET` or `AUDIO_
     return nn.Sequential(layers)
 
 # %% ../nbs/08_models.ipynb 14
+class AVCNetwork(nn.Module):
+    "The body the three networks share: the log-spectrogram and the vision and audio ConvNets. A subclass adds the head."
+    def __init__(self,
+                 width: float = 1.0,  # channel multiplier of both ConvNets; 1 is the paper's network
+                 sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz (sets the spectrogram size)
+                ):
+        super().__init__()
+        self.width, self.sample_rate = width, sample_rate
+        self.log_spectrogram = LogSpectrogram(sample_rate)
+        self.vision_convnet, self.audio_convnet = convnet(VISION_CONVNET, width), convnet(AUDIO_CONVNET, width)
+        self.final_channels = scaled_channels(CONVNET_LAYERS[-1], width)
+
+    def audio_feature_map(self, waveform: torch.Tensor) -> torch.Tensor:
+        "The audio ConvNet's final map, (B, n) → (B, 512, 16, 12) for 1 s at 48 kHz."
+        return self.audio_convnet(self.log_spectrogram(waveform))
+
+    def forward(self, image: torch.Tensor, waveform: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Both embeddings of a batch of frames and sounds: what the training objectives score."
+        return self.vision_embedding(image), self.audio_embedding(waveform)
+
+    def scores(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        "logit(corresponds) − logit(does not) of aligned pairs, (B,)."
+        logits = self.correspondence_logits(vision, audio)  # (B, 2)
+        return logits[:, 1] - logits[:, 0]
+
+    def correspond(self, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
+        "The paper's output: 2-way AVC logits of aligned frames and sounds, (B, 2); index 1 = corresponds."
+        return self.correspondence_logits(*self(image, waveform))
+
+# %% ../nbs/08_models.ipynb 16
+def _rescale_two_way(layer: nn.Module, scale: float, bias: float):
+    "Change the layer giving 2-way logits so that their difference becomes scale · difference + bias."
+    with torch.no_grad():
+        layer.weight.mul_(scale)
+        layer.bias.mul_(scale)
+        layer.bias[1] += bias
+
+# %% ../nbs/08_models.ipynb 18
 class EmbeddingHead(nn.Module):
     "Final ConvNet map → embedding: global max-pool, fc1 + ReLU, fc2, optionally L2-normalised. (B, C, H, W) → (B, D)."
     def __init__(self, in_channels: int = 512,  # channels of the ConvNet's final map
@@ -72,19 +110,17 @@ class EmbeddingHead(nn.Module):
         embedding = self.fc2(F.relu(self.fc1(pooled)))  # (B, D)
         return F.normalize(embedding, dim=1) if self.normalise else embedding
 
-# %% ../nbs/08_models.ipynb 16
-class AVENet(nn.Module):
+# %% ../nbs/08_models.ipynb 20
+class AVENet(AVCNetwork):
     "AVE-Net: L2-normalised 128-D vision and audio embeddings whose distance decides correspondence."
     def __init__(self,
                  width: float = 1.0,  # channel multiplier of both ConvNets; 1 is the paper's network
                  sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz (sets the spectrogram size)
                  embedding_dim: int = 128,  # size of the shared embedding space
                 ):
-        super().__init__()
-        self.log_spectrogram = LogSpectrogram(sample_rate)
-        self.vision_convnet, self.audio_convnet = convnet(VISION_CONVNET, width), convnet(AUDIO_CONVNET, width)
-        final_channels = scaled_channels(512, width)
-        self.vision_head, self.audio_head = EmbeddingHead(final_channels, embedding_dim), EmbeddingHead(final_channels, embedding_dim)
+        super().__init__(width, sample_rate)
+        self.vision_head = EmbeddingHead(self.final_channels, embedding_dim)
+        self.audio_head = EmbeddingHead(self.final_channels, embedding_dim)
         self.fc3 = nn.Linear(1, 2)
         with torch.no_grad():  # logits (d − 1, 1 − d): "corresponds" (index 1) wins when the distance d < 1
             self.fc3.weight.copy_(torch.tensor([[1.0], [-1.0]]))
@@ -96,29 +132,33 @@ class AVENet(nn.Module):
 
     def audio_embedding(self, waveform: torch.Tensor) -> torch.Tensor:
         "Unit-norm embedding of a batch of 1 s waveforms, (B, n) → (B, 128)."
-        return self.audio_head(self.audio_convnet(self.log_spectrogram(waveform)))
+        return self.audio_head(self.audio_feature_map(waveform))
 
-    def correspondence_logits(self, vision_embedding: torch.Tensor, audio_embedding: torch.Tensor) -> torch.Tensor:
-        "AVC logits from two embeddings: their distance through fc3, (B, 128) × 2 → (B, 2)."
-        distance = (vision_embedding - audio_embedding).norm(dim=1, keepdim=True)  # (B, 1)
+    def correspondence_logits(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        "AVC logits of aligned pairs: their distance through fc3, (B, 128) × 2 → (B, 2)."
+        distance = (vision - audio).norm(dim=1, keepdim=True)  # (B, 1)
         return self.fc3(distance)
 
-    def forward(self, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
-        return self.correspondence_logits(self.vision_embedding(image), self.audio_embedding(waveform))
+    def score_matrix(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        "Score of every frame with every sound, (B_v, 128) × (B_a, 128) → (B_v, B_a)."
+        squared = (2 - 2 * vision @ audio.T).clamp_min(1e-12)  # |v − a|² of unit vectors, (B_v, B_a)
+        logits = self.fc3(squared.sqrt().unsqueeze(-1))  # (B_v, B_a, 2)
+        return logits[..., 1] - logits[..., 0]
 
-# %% ../nbs/08_models.ipynb 22
-class L3Net(nn.Module):
+    def calibrate(self, scale: float, bias: float):
+        "Make fc3's score `scale` · score + `bias`."
+        _rescale_two_way(self.fc3, scale, bias)
+
+# %% ../nbs/08_models.ipynb 28
+class L3Net(AVCNetwork):
     "L³-Net: the AVC task decided by a classifier on the concatenated pooled ConvNet features."
     def __init__(self,
                  width: float = 1.0,  # channel multiplier of both ConvNets; 1 is the paper's network
                  sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz
                  hidden_dim: int = 128,  # size of the fusion layer
                 ):
-        super().__init__()
-        self.log_spectrogram = LogSpectrogram(sample_rate)
-        self.vision_convnet, self.audio_convnet = convnet(VISION_CONVNET, width), convnet(AUDIO_CONVNET, width)
-        final_channels = scaled_channels(512, width)
-        self.fusion = nn.Sequential(nn.Linear(2 * final_channels, hidden_dim), nn.ReLU(inplace=True), nn.Linear(hidden_dim, 2))
+        super().__init__(width, sample_rate)
+        self.fusion = nn.Sequential(nn.Linear(2 * self.final_channels, hidden_dim), nn.ReLU(inplace=True), nn.Linear(hidden_dim, 2))
 
     def vision_embedding(self, image: torch.Tensor) -> torch.Tensor:
         "Max-pooled vision features, (B, 3, H, W) → (B, 512)."
@@ -126,27 +166,34 @@ class L3Net(nn.Module):
 
     def audio_embedding(self, waveform: torch.Tensor) -> torch.Tensor:
         "Max-pooled audio features, (B, n) → (B, 512)."
-        return self.audio_convnet(self.log_spectrogram(waveform)).amax(dim=(2, 3))
+        return self.audio_feature_map(waveform).amax(dim=(2, 3))
 
-    def forward(self, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
-        features = torch.cat([self.vision_embedding(image), self.audio_embedding(waveform)], dim=1)  # (B, 1024)
-        return self.fusion(features)  # (B, 2)
+    def correspondence_logits(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        "AVC logits of aligned pairs from the concatenated features, (B, 512) × 2 → (B, 2)."
+        return self.fusion(torch.cat([vision, audio], dim=1))  # (B, 1024) → (B, 2)
 
-# %% ../nbs/08_models.ipynb 25
-class AVOLNet(nn.Module):
+    def score_matrix(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        "Score of every frame with every sound: the classifier on every concatenation, (B_v, B_a)."
+        pairs = torch.cat([vision[:, None].expand(-1, len(audio), -1), audio[None].expand(len(vision), -1, -1)], dim=2)  # (B_v, B_a, 1024)
+        logits = self.fusion(pairs)  # (B_v, B_a, 2)
+        return logits[..., 1] - logits[..., 0]
+
+    def calibrate(self, scale: float, bias: float):
+        "Make the classifier's score `scale` · score + `bias`."
+        _rescale_two_way(self.fusion[-1], scale, bias)
+
+# %% ../nbs/08_models.ipynb 31
+class AVOLNet(AVCNetwork):
     "AVOL-Net: per-location visual embeddings compared with the audio embedding, giving a heatmap and a clip score."
     def __init__(self,
                  width: float = 1.0,  # channel multiplier of both ConvNets; 1 is the paper's network
                  sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz
                  embedding_dim: int = 128,  # size of the shared embedding space
                 ):
-        super().__init__()
-        self.log_spectrogram = LogSpectrogram(sample_rate)
-        self.vision_convnet, self.audio_convnet = convnet(VISION_CONVNET, width), convnet(AUDIO_CONVNET, width)
-        final_channels = scaled_channels(512, width)
-        self.conv5 = nn.Conv2d(final_channels, embedding_dim, 1)
+        super().__init__(width, sample_rate)
+        self.conv5 = nn.Conv2d(self.final_channels, embedding_dim, 1)
         self.conv6 = nn.Conv2d(embedding_dim, embedding_dim, 1)
-        self.audio_head = EmbeddingHead(final_channels, embedding_dim, normalise=False)
+        self.audio_head = EmbeddingHead(self.final_channels, embedding_dim, normalise=False)
         self.conv7 = nn.Conv2d(1, 1, 1)  # calibration: similarity × scale + bias
         with torch.no_grad():  # a positive scale, so that a larger similarity means "corresponds"
             self.conv7.weight.fill_(embedding_dim ** -0.5)
@@ -158,23 +205,46 @@ class AVOLNet(nn.Module):
 
     def audio_embedding(self, waveform: torch.Tensor) -> torch.Tensor:
         "Audio embedding, (B, n) → (B, 128)."
-        return self.audio_head(self.audio_convnet(self.log_spectrogram(waveform)))
+        return self.audio_head(self.audio_feature_map(waveform))
 
-    def calibrated_similarity(self, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
-        "conv7 of the scalar products between the audio embedding and every location, (B, 1, 14, 14)."
-        vision, audio = self.vision_embedding(image), self.audio_embedding(waveform)  # (B, 128, 14, 14), (B, 128)
-        similarity = torch.einsum('bchw,bc->bhw', vision, audio).unsqueeze(1)  # (B, 1, 14, 14)
-        return self.conv7(similarity)
+    def similarity_map(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        "conv7 of the scalar products of aligned pairs at every location, (B, 128, h, w) × (B, 128) → (B, h, w)."
+        similarity = torch.einsum('bchw,bc->bhw', vision, audio).unsqueeze(1)  # (B, 1, h, w)
+        return self.conv7(similarity).squeeze(1)
 
     def heatmap(self, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
-        "Per-location probability that the location is making the sound, (B, 14, 14) in (0, 1)."
-        return torch.sigmoid(self.calibrated_similarity(image, waveform)).squeeze(1)
+        "Per-location probability that the location is making the sound, (B, h, w) in (0, 1)."
+        return torch.sigmoid(self.similarity_map(*self(image, waveform)))
 
-    def forward(self, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
-        strongest = self.calibrated_similarity(image, waveform).amax(dim=(1, 2, 3))  # (B,)
-        return torch.stack([torch.zeros_like(strongest), strongest], dim=1)  # (B, 2)
+    def correspondence_logits(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        "Logits (0, z) of aligned pairs, z the largest calibrated similarity: softmax = the heatmap's maximum, (B, 2)."
+        strongest = self.similarity_map(vision, audio).amax(dim=(1, 2))  # (B,)
+        return torch.stack([torch.zeros_like(strongest), strongest], dim=1)
 
-# %% ../nbs/08_models.ipynb 30
+    def score_matrix(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
+        "Score of every frame with every sound: the largest calibrated similarity over the frame's locations, (B_v, B_a)."
+        similarity = torch.einsum('vchw,ac->vahw', vision, audio)  # (B_v, B_a, h, w)
+        return self.conv7(similarity.flatten(0, 1).unsqueeze(1)).amax(dim=(1, 2, 3)).view(len(vision), len(audio))
+
+    def calibrate(self, scale: float, bias: float):
+        "Make conv7's calibration `scale` · similarity + `bias` (the maximum over locations needs `scale` > 0)."
+        if scale <= 0: raise ValueError(f'AVOLNet.calibrate: the scale must be positive (got {scale}): a max over locations only commutes with an increasing map')
+        with torch.no_grad():
+            self.conv7.weight.mul_(scale)
+            self.conv7.bias.mul_(scale).add_(bias)
+
+# %% ../nbs/08_models.ipynb 34
+NETWORKS = {'ave': AVENet, 'l3': L3Net, 'avol': AVOLNet}
+
+def make_network(name: str,  # 'ave' (AVE-Net), 'l3' (L³-Net) or 'avol' (AVOL-Net)
+                 width: float = 1.0,  # channel multiplier (1: the paper's)
+                 sample_rate: int = PAPER_SAMPLE_RATE,  # Hz of the waveforms the network takes
+                ) -> AVCNetwork:
+    "One of the paper's networks by its short name."
+    if name not in NETWORKS: raise ValueError(f'unknown network {name!r}: choose one of {", ".join(NETWORKS)}')
+    return NETWORKS[name](width=width, sample_rate=sample_rate)
+
+# %% ../nbs/08_models.ipynb 39
 def count_parameters(network: nn.Module) -> int:
     "The number of learnable parameters of `network`."
     return sum(parameter.numel() for parameter in network.parameters() if parameter.requires_grad)

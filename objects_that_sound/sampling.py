@@ -105,12 +105,13 @@ class AVCSampler:
              n: int,  # number of pairs
              seed: int | list[int] = 0,  # seed of this pass (e.g. [seed, pass number])
              augment: bool = True,  # draw crops and flips; False: centre crop, no flip
+             positive_fraction: float = 0.5,  # share of corresponding pairs (the paper's AVC task: half)
              ) -> AVCPlan:
-        "Draw the pairs of one pass: clips in shuffled order, balanced labels, frame-grid audio."
+        "Draw the pairs of one pass: clips in shuffled order, `positive_fraction` corresponding, frame-grid audio."
         rng = np.random.default_rng(seed)
         passes = math.ceil(n / len(self))
         visit = np.concatenate([rng.permutation(len(self)) for _ in range(passes)])[:n]  # positions in self.clips
-        label = rng.permutation(np.arange(n) < (n + 1) // 2).astype(np.int64)
+        label = rng.permutation(np.arange(n) < math.ceil(n * positive_fraction)).astype(np.int64)
         frame = self._random_frames(rng, visit)
         audio_source = np.where(label == 1, visit, self._other_video(rng, visit))
         audio_frame = np.where(label == 1, frame, self._random_frames(rng, audio_source))
@@ -287,10 +288,12 @@ class AVCDataLoader(DataLoader):
                  size: int = TRAIN_SIZE,  # side of the image crop
                  resize: int = RESIZE,  # short side before cropping
                  train: bool = True,  # random crops, flips and a new plan each pass; False: one fixed, centred plan
+                 positive_fraction: float = 0.5,  # share of corresponding pairs (1 for a contrastive objective)
                  seed: int = 0,  # seed of the plans and of the batch transforms
                  after_batch: list | None = None,  # batch transforms, e.g. from `avc_batch_transforms`
                  **kwargs):  # passed to fastai's `DataLoader` (num_workers, device, pin_memory, drop_last, ...)
         self.sampler, self.size, self.resize, self.train, self.seed, self.passes = sampler, size, resize, train, seed, 0
+        self.positive_fraction = positive_fraction
         kwargs.setdefault('drop_last', train)
         super().__init__(bs=bs, n=n or len(sampler), indexed=True, after_batch=Pipeline(after_batch or []), **kwargs)
         self.plan, self.n_inp = None, 2  # a fastai `Learner` calls the network with (frames, waveforms)
@@ -298,7 +301,7 @@ class AVCDataLoader(DataLoader):
     def before_iter(self):
         "Draw this pass's plan and reseed the batch transforms."
         seed = [self.seed, self.passes] if self.train else [self.seed]
-        self.plan = self.sampler.plan(self.n, seed=seed, augment=self.train)
+        self.plan = self.sampler.plan(self.n, seed=seed, augment=self.train, positive_fraction=self.positive_fraction)
         for tfm in self.after_batch.fs:
             if hasattr(tfm, 'reseed'): tfm.reseed(seed)
         if self.train: self.passes += 1
@@ -310,7 +313,7 @@ class AVCDataLoader(DataLoader):
         "A loader like this one with `kwargs` changed (fastai's `Learner.get_preds` asks for one)."
         kwargs.pop('shuffle', None)  # the plan decides the order
         settings = dict(sampler=self.sampler, n=self.n, bs=self.bs, size=self.size, resize=self.resize, train=self.train,
-                        seed=self.seed, after_batch=list(self.after_batch.fs), num_workers=self.fake_l.num_workers,
+                        positive_fraction=self.positive_fraction, seed=self.seed, after_batch=list(self.after_batch.fs), num_workers=self.fake_l.num_workers,
                         device=self.device, pin_memory=self.pin_memory, drop_last=self.drop_last)
         return (cls or type(self))(**{**settings, **kwargs})
 
@@ -348,6 +351,7 @@ def avc_dataloaders(train,  # the training `ClipCache`
                     brightness: float = 0.4,  # frame brightness jitter, see `NormalizeFrames`
                     saturation: float = 0.4,  # frame saturation jitter, see `NormalizeFrames`
                     max_gain_db: float = 6.0,  # audio gain jitter, see `AmplitudeJitter`
+                    train_positive_fraction: float = 0.5,  # share of corresponding training pairs (1 for a contrastive objective); validation: half
                     sample_rate: int | None = None,  # rate the networks expect; None: the cache's
                     seed: int = 0,  # seed of the plans, the split and the augmentations
                     num_workers: int = 2,  # worker processes per loader
@@ -361,6 +365,7 @@ def avc_dataloaders(train,  # the training `ClipCache`
     else: train_sampler, valid_sampler = AVCSampler(train, max_shift=max_shift), AVCSampler(valid, max_shift=max_shift)
     device = default_device() if device is None else torch.device(device)
     loaders = [AVCDataLoader(s, n=n, bs=bs, size=size, resize=resize, train=is_train, seed=seed,
+                             positive_fraction=train_positive_fraction if is_train else 0.5,
                              num_workers=num_workers, pin_memory=device.type == 'cuda',
                              after_batch=avc_batch_transforms(is_train, brightness, saturation, max_gain_db,
                                                               s.cache.sample_rate, sample_rate))
