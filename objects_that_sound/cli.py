@@ -5,132 +5,86 @@
 # %% ../nbs/12_cli.ipynb 3
 from __future__ import annotations
 import json
-import re
+import math
 import time
-from functools import partial
 from pathlib import Path
 
 import torch
 from fastcore.script import call_parse
-from fastai.callback.core import Callback
-from fastai.callback.tracker import SaveModelCallback
-from fastai.callback.progress import CSVLogger
+from fastai.torch_core import rank_distrib
 
-from .cache import ClipCache, CacheSettings, prepare_cache
-from .sampling import avc_dataloaders
-from .models import AVENet, L3Net, AVOLNet, count_parameters
-from .learner import avc_learner
+from .cache import CacheSettings, prepare_cache
+from .train import training_preset, train_on_cache, evaluate_avc
 
 # %% auto 0
-__all__ = ['NETWORKS', 'make_network', 'EpochOffset', 'train_avc', 'ots_train', 'ots_demo']
+__all__ = ['ots_train', 'ots_demo']
 
 # %% ../nbs/12_cli.ipynb 5
-NETWORKS = {'ave': AVENet, 'l3': L3Net, 'avol': AVOLNet}
-
-def make_network(name: str,  # 'ave', 'l3' or 'avol'
-                 width: float = 1.0,  # channel multiplier (1: the paper's)
-                 sample_rate: int = 48_000,  # Hz of the waveforms the network takes
-                ) -> torch.nn.Module:
-    "One of the paper's networks by its short name."
-    if name not in NETWORKS: raise ValueError(f'unknown network {name!r}: choose one of {", ".join(NETWORKS)}')
-    return NETWORKS[name](width=width, sample_rate=sample_rate)
-
-# %% ../nbs/12_cli.ipynb 9
-class EpochOffset(Callback):
-    "Number the epochs of this `fit` from `start`, so a resumed run continues the count (and the schedule)."
-    order = -20  # before every other callback reads `epoch`
-    def __init__(self, start: int): self.start = start
-    def before_epoch(self): self.learn.epoch += self.start
-
-# %% ../nbs/12_cli.ipynb 11
-def _last_saved_epoch(models_dir: Path) -> int | None:
-    "The highest epoch with a checkpoint `epoch_<n>.pth` in `models_dir`, if any."
-    epochs = [int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name))]
-    return max(epochs, default=None)
-
-def train_avc(dls,  # AVC `DataLoaders`
-              network: torch.nn.Module,  # the network to train
-              out: str | Path,  # run folder: checkpoints, history.csv, the final model
-              epochs: int,  # total epochs of the run
-              lr: float,  # Adam's learning rate at the start (then the paper's step decay)
-              progress: bool = True,  # progress bars (a notebook); False prints one line per epoch (a log)
-              **learner_kwargs,  # passed on to `avc_learner`
-             ):
-    "Train `network` on the AVC task for `epochs` epochs in `out`, resuming from the last epoch saved there."
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    learn = avc_learner(dls, network, path=out, model_dir='models', **learner_kwargs)
-    learn.add_cbs([SaveModelCallback(every_epoch=True, fname='epoch', with_opt=True),
-                   CSVLogger(fname='history.csv', append=True)])
-    last = _last_saved_epoch(out/'models')
-    if last is not None: learn.load(f'epoch_{last}', with_opt=True)
-    start_epoch = 0 if last is None else last + 1
-    if start_epoch < epochs:
-        fit = partial(learn.fit, epochs - start_epoch, lr, cbs=EpochOffset(start_epoch))
-        if progress: fit()
-        else:
-            with learn.no_bar(): fit()  # one printed line per epoch
-    return learn
-
-# %% ../nbs/12_cli.ipynb 16
 @call_parse
 def ots_train(cache: str,  # training cache folder, written by ots_prepare
               out: str = 'runs/train',  # run folder (re-run with the same folder to resume)
               valid: str = None,  # validation cache folder; default: hold out 10% of the training videos
-              network: str = 'ave',  # 'ave' (AVE-Net), 'l3' (L3-Net) or 'avol' (AVOL-Net)
-              width: float = 1.0,  # channel multiplier (1: the paper's network)
-              image_size: int = 224,  # side of the training crop (paper: 224)
-              sample_rate: int = 48_000,  # Hz of the network's audio (paper: 48 kHz)
-              epochs: int = 10,  # total epochs
-              pairs_per_epoch: int = None,  # AVC pairs per epoch (default: one per training clip)
-              lr: float = 1e-4,  # Adam's learning rate at the start
-              bs: int = 128,  # pairs per batch
+              preset: str = None,  # 'paper' or 'cpu'; default: 'paper' with a GPU, 'cpu' without
+              network: str = None,  # 'ave' (AVE-Net), 'l3' (L3-Net) or 'avol' (AVOL-Net)
+              loss: str = None,  # 'avc' (the paper's) or 'contrastive'
+              width: float = None,  # channel multiplier (1: the paper's network)
+              image_size: int = None,  # side of the training crop (paper: 224)
+              sample_rate: int = None,  # Hz of the network's audio (paper: 48 kHz)
+              epochs: int = None,  # total epochs
+              pairs_per_epoch: int = None,  # AVC pairs per epoch (paper preset: one per training clip)
+              lr: float = None,  # Adam's learning rate at the start
+              bs: int = None,  # pairs per batch (per process)
+              sync_bn: bool = False,  # BatchNorm statistics over all processes (multi-GPU)
+              warm_start: str = None,  # model file to start from (e.g. another run's models/final.pth)
               workers: int = 2,  # data-loading processes
               seed: int = 0,  # seed of the sampling, the split and the initial weights
              ):
-    "Train AVE-Net, L3-Net or AVOL-Net on audio-visual correspondence from a prepared cache."
-    torch.manual_seed(seed)
-    train_cache = ClipCache(cache)
-    dls = avc_dataloaders(train_cache, ClipCache(valid) if valid else 0.1, bs=bs, size=image_size,
-                          resize=round(image_size * 256 / 224), n_train=pairs_per_epoch, sample_rate=sample_rate,
-                          seed=seed, num_workers=workers)
-    net = make_network(network, width, sample_rate)
-    print(f'{network}: {count_parameters(net):,} parameters; {train_cache}')
-    learn = train_avc(dls, net, out, epochs, lr, progress=False)
-    learn.save('final')
-    with learn.no_bar(): loss, accuracy = learn.validate()
-    print(f'validation AVC accuracy {accuracy:.3f} (loss {loss:.3f}); model in {Path(out)/"models"/"final.pth"}')
+    "Train AVE-Net, L3-Net or AVOL-Net on audio-visual correspondence from a prepared cache; re-run to resume."
+    resize = round(image_size * 256 / 224) if image_size else None
+    chosen = training_preset(preset, network=network, loss=loss, width=width, image_size=image_size, resize=resize,
+                             sample_rate=sample_rate, epochs=epochs, pairs_per_epoch=pairs_per_epoch, lr=lr, bs=bs,
+                             sync_bn=sync_bn or None)
+    learn = train_on_cache(cache, out, valid or 0.1, chosen, warm_start=warm_start, workers=workers, seed=seed, progress=False)
+    if rank_distrib() == 0:
+        results = learn.evaluation.results
+        print(f"validation: AVC accuracy {results['avc_accuracy']:.3f}, ROC AUC {results['roc_auc']:.3f}, "
+              f"audio→image P@1 {results.get('a2i_p1', float('nan')):.3f}; model in {Path(out)/'models'/'final.pth'}")
 
-# %% ../nbs/12_cli.ipynb 18
+# %% ../nbs/12_cli.ipynb 7
 @call_parse
 def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the run
-             n_clips: int = 240,  # SynthInstruments clips to generate (a fifth become the test list)
-             epochs: int = 8,  # training epochs
-             pairs_per_epoch: int = 2048,  # AVC pairs per epoch
-             lr: float = 1e-3,  # Adam's learning rate
+             n_clips: int = 4000,  # SynthInstruments clips to generate (a fifth become the test list)
+             duration: float = 2.0,  # seconds per clip
+             preset: str = None,  # training preset: 'paper' or 'cpu'; default: 'paper' with a GPU, 'cpu' without
+             network: str = None,  # 'ave', 'l3' or 'avol' (default: the preset's)
+             loss: str = None,  # 'avc' or 'contrastive' (default: the preset's)
+             epochs: int = None,  # training epochs (default: the preset's)
              workers: int = 2,  # processes for generation, preparation and loading
              seed: int = 0,  # one seed for everything
             ):
-    "Generate SynthInstruments, prepare caches, train a small AVE-Net and report its AVC accuracy."
+    "Generate SynthInstruments, prepare caches, train a network and measure it on the held-out test clips."
     from objects_that_sound.synth import synth_instruments  # the generator: only the command line imports it
+    from objects_that_sound.synth_scenes import SynthConfig
     out, started = Path(out), time.time()
+    chosen = training_preset(preset, network=network, loss=loss, epochs=epochs)
+    frame_size = 128 * math.ceil(chosen.resize / 128)  # SynthInstruments frames are a multiple of 128 wide
     synth = out/'synth_instruments'
-    synth_instruments(synth, n_clips=n_clips, seed=seed, n_workers=workers, progress=False)
-    settings = CacheSettings(frame_size=128)  # 112×112 crops from 128×128 frames
+    synth_instruments(synth, n_clips=n_clips, seed=seed, config=SynthConfig(duration=duration, width=frame_size, height=frame_size),
+                      n_workers=workers, progress=False)
+    settings = CacheSettings(frame_size=chosen.resize, frame_step=min(1.0, duration / 8))  # at least 8 frames per clip
     train = prepare_cache(synth/'balanced_train_segments.csv', synth/'videos', out/'cache'/'train', settings, workers)
     test = prepare_cache(synth/'eval_segments.csv', synth/'videos', out/'cache'/'test', settings, workers)
-    for cache in (train, test):
-        if len(cache) < 2: raise ValueError(f'{cache.root}: {len(cache)} clips prepared, need at least 2; '
-                                            f'SynthInstruments lists every fifth run of 16 clips for testing: use --n_clips 80 or more')
-    torch.manual_seed(seed)
-    dls = avc_dataloaders(train, test, bs=64, size=112, resize=128, n_train=pairs_per_epoch, n_valid=1024,
-                          sample_rate=16_000, seed=seed, num_workers=workers)
-    net = AVENet(width=0.25, sample_rate=16_000)
-    learn = train_avc(dls, net, out/'ave_net', epochs, lr, progress=False)
-    with learn.no_bar(): loss, accuracy = learn.validate()
-    results = dict(network='AVENet(width=0.25, sample_rate=16000)', image_size=112, train_clips=len(train),
-                   test_clips=len(test), epochs=epochs, pairs_per_epoch=pairs_per_epoch, lr=lr,
-                   test_avc_accuracy=round(float(accuracy), 4), test_loss=round(float(loss), 4),
-                   minutes=round((time.time() - started) / 60, 1))
+    for cache, least in ((train, 20), (test, 2)):
+        if len(cache) < least: raise ValueError(f'{cache.root}: {len(cache)} clips prepared, need at least {least}; '
+                                                f'SynthInstruments lists every fifth run of 16 clips for testing: use --n_clips 80 or more')
+    prepared = time.time()
+    learn = train_on_cache(train, out/f'{chosen.network}_net', 0.1, chosen, workers=workers, seed=seed, progress=False)
+    results = evaluate_avc(learn, test, workers=workers)
+    results = dict(preset=chosen.__dict__, train_clips=len(train), test=results,
+                   minutes=dict(data=round((prepared - started) / 60, 1), training=round((time.time() - prepared) / 60, 1),
+                                total=round((time.time() - started) / 60, 1)))
     (out/'results.json').write_text(json.dumps(results, indent=1))
-    print(f'AVC accuracy on {len(test)} held-out test clips: {accuracy:.3f} (chance 0.5); {results["minutes"]} min in all')
+    test_results = results['test']
+    print(f"On {len(test)} held-out test clips: AVC accuracy {test_results['avc_accuracy']:.3f} (chance 0.5), "
+          f"ROC AUC {test_results['roc_auc']:.3f}, audio→image same-class P@1 {test_results['a2i_p1']:.3f} "
+          f"(chance {test_results['a2i_p1_chance']:.3f}); {results['minutes']['total']} min in all")

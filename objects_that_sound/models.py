@@ -88,7 +88,7 @@ class AVCNetwork(nn.Module):
         "The paper's output: 2-way AVC logits of aligned frames and sounds, (B, 2); index 1 = corresponds."
         return self.correspondence_logits(*self(image, waveform))
 
-# %% ../nbs/08_models.ipynb 16
+# %% ../nbs/08_models.ipynb 20
 def _rescale_two_way(layer: nn.Module, scale: float, bias: float):
     "Change the layer giving 2-way logits so that their difference becomes scale · difference + bias."
     with torch.no_grad():
@@ -96,7 +96,7 @@ def _rescale_two_way(layer: nn.Module, scale: float, bias: float):
         layer.bias.mul_(scale)
         layer.bias[1] += bias
 
-# %% ../nbs/08_models.ipynb 18
+# %% ../nbs/08_models.ipynb 22
 class EmbeddingHead(nn.Module):
     "Final ConvNet map → embedding: global max-pool, fc1 + ReLU, fc2, optionally L2-normalised. (B, C, H, W) → (B, D)."
     def __init__(self, in_channels: int = 512,  # channels of the ConvNet's final map
@@ -110,7 +110,7 @@ class EmbeddingHead(nn.Module):
         embedding = self.fc2(F.relu(self.fc1(pooled)))  # (B, D)
         return F.normalize(embedding, dim=1) if self.normalise else embedding
 
-# %% ../nbs/08_models.ipynb 20
+# %% ../nbs/08_models.ipynb 24
 class AVENet(AVCNetwork):
     "AVE-Net: L2-normalised 128-D vision and audio embeddings whose distance decides correspondence."
     def __init__(self,
@@ -149,7 +149,7 @@ class AVENet(AVCNetwork):
         "Make fc3's score `scale` · score + `bias`."
         _rescale_two_way(self.fc3, scale, bias)
 
-# %% ../nbs/08_models.ipynb 28
+# %% ../nbs/08_models.ipynb 37
 class L3Net(AVCNetwork):
     "L³-Net: the AVC task decided by a classifier on the concatenated pooled ConvNet features."
     def __init__(self,
@@ -182,7 +182,7 @@ class L3Net(AVCNetwork):
         "Make the classifier's score `scale` · score + `bias`."
         _rescale_two_way(self.fusion[-1], scale, bias)
 
-# %% ../nbs/08_models.ipynb 31
+# %% ../nbs/08_models.ipynb 43
 class AVOLNet(AVCNetwork):
     "AVOL-Net: per-location visual embeddings compared with the audio embedding, giving a heatmap and a clip score."
     def __init__(self,
@@ -233,7 +233,7 @@ class AVOLNet(AVCNetwork):
             self.conv7.weight.mul_(scale)
             self.conv7.bias.mul_(scale).add_(bias)
 
-# %% ../nbs/08_models.ipynb 34
+# %% ../nbs/08_models.ipynb 52
 NETWORKS = {'ave': AVENet, 'l3': L3Net, 'avol': AVOLNet}
 
 def make_network(name: str,  # 'ave' (AVE-Net), 'l3' (L³-Net) or 'avol' (AVOL-Net)
@@ -244,7 +244,7 @@ def make_network(name: str,  # 'ave' (AVE-Net), 'l3' (L³-Net) or 'avol' (AVOL-N
     if name not in NETWORKS: raise ValueError(f'unknown network {name!r}: choose one of {", ".join(NETWORKS)}')
     return NETWORKS[name](width=width, sample_rate=sample_rate)
 
-# %% ../nbs/08_models.ipynb 39
+# %% ../nbs/08_models.ipynb 57
 def count_parameters(network: nn.Module) -> int:
     "The number of learnable parameters of `network`."
     return sum(parameter.numel() for parameter in network.parameters() if parameter.requires_grad)
