@@ -21,7 +21,7 @@ from PIL import Image
 from torchvision.io import decode_jpeg
 
 from .audioset import Segment, read_segments
-from .media import MediaError, find_clip, probe, read_audio, read_frames
+from .media import MediaError, find_clip, probe_audio, read_frames
 
 # %% auto 0
 __all__ = ['MU', 'FORMAT_VERSION', 'mu_law_encode', 'mu_law_decode', 'CacheSettings', 'cached_frame_numbers', 'prepare_clip',
@@ -83,11 +83,11 @@ def prepare_clip(path: str | Path,  # the clip's video file
                  labels: tuple[str, ...] = (),  # the clip's label ids, kept in the entry
                  ) -> dict:
     "Decode one clip into a cache entry at `entry`; return its facts. Raises `MediaError` for an unusable clip."
-    info = probe(path)
+    info, audio = probe_audio(path, settings.sample_rate)
+    audio = audio[:round(info.duration * settings.sample_rate)]  # not past the last frame
     numbers = cached_frame_numbers(info.n_frames, info.fps, settings.frame_step)
     size = (settings.frame_size, settings.frame_size)
     jpegs = [_jpeg(frame, settings.jpeg_quality) for frame in read_frames(info, numbers / info.fps, size=size)]
-    audio = read_audio(info, settings.sample_rate)[:round(info.duration * settings.sample_rate)]  # not past the last frame
     facts = dict(clip=str(path), fps=info.fps, n_frames=info.n_frames, duration=len(audio) / settings.sample_rate,
                  audio_offset=info.audio_offset, source_rate=info.sample_rate, source_channels=info.channels, labels=list(labels))
     _atomic_write(Path(entry), lambda f: _save_npz(f, audio=mu_law_encode(audio), jpeg=np.concatenate(jpegs),

@@ -22,6 +22,8 @@ def write_clip(path: str | Path,  # the mp4 file to write (its folder must exist
                crf: int = 23,  # H.264 constant rate factor: lower is better quality and bigger
                preset: str = 'veryfast',  # x264 speed/size trade-off
                audio_bitrate: int = 128_000,  # AAC bit rate, bits/s
+               threads: int = 0,  # x264 threads (slices of each frame); 0: one per core, so the bytes depend on the machine
+               aac_coder: str = 'twoloop',  # FFmpeg's AAC coder: 'twoloop' (its default) or 'fast' (about half the time)
                ) -> Path:
     "Encode `frames` and `audio` into an H.264 + AAC mp4 at `path`."
     path, frames = Path(path), np.asarray(frames)
@@ -32,8 +34,8 @@ def write_clip(path: str | Path,  # the mp4 file to write (its folder must exist
     with av.open(str(path), 'w') as container:
         video = container.add_stream('libx264', rate=Fraction(fps).limit_denominator(1001))
         video.width, video.height, video.pix_fmt = width, height, 'yuv420p'
-        video.options = {'crf': str(crf), 'preset': preset}
-        sound = _add_audio_stream(container, audio, sample_rate, audio_bitrate) if audio is not None else None
+        video.options, video.codec_context.thread_count = {'crf': str(crf), 'preset': preset}, threads
+        sound = _add_audio_stream(container, audio, sample_rate, audio_bitrate, aac_coder) if audio is not None else None
         for frame in frames:
             container.mux(video.encode(av.VideoFrame.from_ndarray(frame, format='rgb24')))
         container.mux(video.encode())
@@ -43,10 +45,10 @@ def write_clip(path: str | Path,  # the mp4 file to write (its folder must exist
 # %% ../nbs/02_clipwriter.ipynb 6
 _AAC_FRAME = 1024  # samples in one AAC frame
 
-def _add_audio_stream(container, audio, sample_rate, bitrate):
+def _add_audio_stream(container, audio, sample_rate, bitrate, coder):
     channels = 1 if np.asarray(audio).ndim == 1 else np.asarray(audio).shape[1]
     sound = container.add_stream('aac', rate=sample_rate)
-    sound.layout, sound.bit_rate = ('mono' if channels == 1 else 'stereo'), bitrate
+    sound.layout, sound.bit_rate, sound.options = ('mono' if channels == 1 else 'stereo'), bitrate, {'aac_coder': coder}
     return sound
 
 def _encode_audio(container, sound, audio, sample_rate):

@@ -18,7 +18,7 @@ from .audioset import check_ytid, clip_id
 
 # %% auto 0
 __all__ = ['SAMPLE_RATE', 'MIN_DURATION', 'MediaError', 'find_clip', 'MediaInfo', 'probe', 'frame_index', 'read_frames',
-           'read_audio']
+           'read_audio', 'probe_audio']
 
 # %% ../nbs/04_media.ipynb 4
 SAMPLE_RATE = 48_000  # Hz, the paper's audio rate (SPEC, Input: "resampled to 48 kHz mono")
@@ -91,8 +91,8 @@ def _open(path):
     except av.error.FFmpegError as e:
         raise MediaError(path, f'not a readable media file, corrupt or truncated ({e.strerror})') from None
 
-def _scan(path, container, video, audio):
-    "One pass over the packets: the sorted presentation times (s) of the video frames the demuxer keeps,\n    the time (s) of the first decoded audio sample and the number of audio samples decoded."
+def _scan(path, container, video, audio, audio_frames=None):
+    "One pass over the packets: the sorted presentation times (s) of the video frames the demuxer keeps,\n    the time (s) of the first decoded audio sample and the number of audio samples decoded\n    (the decoded audio frames are appended to `audio_frames` when it is a list)."
     pts, audio_start, audio_samples = [], None, 0
     try:
         for packet in container.demux(video, audio):
@@ -102,6 +102,7 @@ def _scan(path, container, video, audio):
             for frame in packet.decode():  # the flushing packet at the end decodes too
                 if audio_start is None and frame.pts is not None: audio_start = float(frame.pts * frame.time_base)
                 audio_samples += frame.samples
+                if audio_frames is not None: audio_frames.append(frame)
     except av.error.FFmpegError as e: raise MediaError(path, f'unreadable packets, corrupt or truncated ({e.strerror})') from None
     if not pts: raise MediaError(path, 'video stream has no frames')
     if audio_start is None or audio_samples == 0: raise MediaError(path, 'audio stream has no samples')
@@ -113,7 +114,10 @@ def probe(path: str | Path,  # an mp4 (or any container FFmpeg reads) with a vid
           max_jitter: float = 0.5,  # largest departure of a frame time from the 1/fps grid, in frame periods
           ) -> MediaInfo:
     "Read a clip's streams and timing without decoding its pictures; raise `MediaError` on anything unusable."
-    path = Path(path)
+    return _probe(Path(path), min_duration, max_jitter)
+
+def _probe(path, min_duration, max_jitter, audio_frames=None):
+    "`probe`, keeping the decoded audio frames in `audio_frames` when it is a list."
     with _open(path) as container:
         if not container.streams.video and not container.streams.audio:
             raise MediaError(path, 'no audio or video stream found, corrupt or truncated')
@@ -122,7 +126,7 @@ def probe(path: str | Path,  # an mp4 (or any container FFmpeg reads) with a vid
         video, audio = container.streams.video[0], container.streams.audio[0]
         rate = video.average_rate or video.guessed_rate
         if not rate: raise MediaError(path, 'video stream has no frame rate')
-        fps, (times, audio_start, audio_samples) = float(rate), _scan(path, container, video, audio)
+        fps, (times, audio_start, audio_samples) = float(rate), _scan(path, container, video, audio, audio_frames)
         sample_rate, channels = audio.codec_context.sample_rate, audio.codec_context.channels
         width, height, codec = video.codec_context.width, video.codec_context.height, audio.codec_context.name
     grid_error = np.abs(times - times[0] - np.arange(len(times)) / fps).max()
@@ -166,23 +170,39 @@ def read_audio(info: MediaInfo,  # the clip, from `probe`
                sample_rate: int = SAMPLE_RATE,  # Hz, rate of the result
                ) -> np.ndarray:  # (n,) float32 mono; sample i is at i / sample_rate s after the first frame
     "The clip's soundtrack as mono float at `sample_rate`, sample 0 at the first frame's time."
+    try:
+        with av.open(str(info.path)) as container: frames = list(container.decode(container.streams.audio[0]))
+    except av.error.FFmpegError as e: raise MediaError(info.path, f'audio decoding failed ({e.strerror})') from None
+    return _place_audio(info, frames, sample_rate)
+
+def _place_audio(info, frames, sample_rate):
+    "The decoded audio `frames` of the clip `info` as `read_audio` returns them."
     source_rate = info.sample_rate
     mono = np.zeros(max(round(info.audio_duration * source_rate), 0) + source_rate, np.float32)
-    end = 0
+    end, to_float = 0, av.AudioResampler(format='fltp')
     try:
-        with av.open(str(info.path)) as container:
-            to_float = av.AudioResampler(format='fltp')
-            for frame in container.decode(container.streams.audio[0]):
-                start = round((float(frame.pts * frame.time_base) - info.video_start) * source_rate)
-                for block in to_float.resample(frame):
-                    samples = block.to_ndarray().mean(axis=0)  # (n,), channels averaged
-                    first = max(0, -start)
-                    if first < len(samples):
-                        if start + len(samples) > len(mono): mono = np.pad(mono, (0, start + len(samples) - len(mono)))
-                        mono[start + first:start + len(samples)] = samples[first:]
-                        end = max(end, start + len(samples))
-                    start += len(samples)
+        for frame in frames:
+            start = round((float(frame.pts * frame.time_base) - info.video_start) * source_rate)
+            for block in to_float.resample(frame):
+                samples = block.to_ndarray().mean(axis=0)  # (n,), channels averaged
+                first = max(0, -start)
+                if first < len(samples):
+                    if start + len(samples) > len(mono): mono = np.pad(mono, (0, start + len(samples) - len(mono)))
+                    mono[start + first:start + len(samples)] = samples[first:]
+                    end = max(end, start + len(samples))
+                start += len(samples)
     except av.error.FFmpegError as e: raise MediaError(info.path, f'audio decoding failed ({e.strerror})') from None
     mono = mono[:end]
     if source_rate == sample_rate: return mono
     return AF.resample(torch.from_numpy(mono), source_rate, sample_rate).numpy()
+
+# %% ../nbs/04_media.ipynb 47
+def probe_audio(path: str | Path,  # the clip
+                sample_rate: int = SAMPLE_RATE,  # Hz, rate of the soundtrack
+                min_duration: float = MIN_DURATION,  # as for `probe`
+                max_jitter: float = 0.5,  # as for `probe`
+                ) -> tuple[MediaInfo, np.ndarray]:
+    "`probe` and `read_audio` in one pass over the file: the clip's facts and its soundtrack."
+    frames = []
+    info = _probe(Path(path), min_duration, max_jitter, frames)
+    return info, _place_audio(info, frames, sample_rate)

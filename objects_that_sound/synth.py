@@ -42,23 +42,31 @@ def synth_clip(index: int,  # clip number
                config: SynthConfig = SynthConfig(),  # the knobs
                ) -> str | None:
     "Write clip `index` under `root` unless it is there; return None, or the error that stopped it."
-    root, plan = Path(root), plan_clip(index, seed, config)
+    return _write_planned(plan_clip(index, seed, config), Path(root), config)
+
+def _write_planned(plan, root, config):
     if (root/plan.file).exists(): return None
     try:
         for folder in ('videos', '.partial'): (root/folder).mkdir(parents=True, exist_ok=True)
         partial_path = root/'.partial'/f'{plan.clip_id}.mp4'
         write_clip(partial_path, render_frames(plan, config), fps=config.fps, audio=render_audio(plan, config),
-                   sample_rate=config.sample_rate, crf=config.crf)
+                   sample_rate=config.sample_rate, crf=config.crf, threads=config.encoder_threads, aac_coder=config.aac_coder)
         os.replace(partial_path, root/plan.file)
     except Exception as e: return f'{plan.file}: {type(e).__name__}: {e}'
 
+def _synth_job(index, root, seed, config):
+    "Worker: write clip `index` unless it is there; return its ground truth, whether it was written, and the problem."
+    plan, root = plan_clip(index, seed, config), Path(root)
+    there = (root/plan.file).exists()
+    return ground_truth(plan, config), not there, None if there else _write_planned(plan, root, config)
+
 # %% ../nbs/03_synth.ipynb 9
-def _write_segments(path, plans, config, seed):
-    classes = {p.synth_class.label for p in plans}
+def _write_segments(path, records, seed):
+    classes = {r['label'] for r in records}
     lines = [f'# Segments csv created by objects_that_sound.synth (SynthInstruments, seed {seed})',
-             f'# num_ytids={len(plans)}, num_segs={len(plans)}, num_pos={len(plans)}, num_classes={len(classes)}',
+             f'# num_ytids={len(records)}, num_segs={len(records)}, num_pos={len(records)}, num_classes={len(classes)}',
              '# YTID, start_seconds, end_seconds, positive_labels']
-    lines += [f'{p.ytid}, {p.start_seconds:.3f}, {p.start_seconds + config.duration:.3f}, "{p.synth_class.label}"' for p in plans]
+    lines += [f'{r["ytid"]}, {r["start_seconds"]:.3f}, {r["end_seconds"]:.3f}, "{r["label"]}"' for r in records]
     _write_atomic(path, '\n'.join(lines) + '\n')
 
 def _write_atomic(path, text):
@@ -69,8 +77,11 @@ def _write_atomic(path, text):
 def _check_config(root, seed, config):
     "Record the seed and knobs in `root`, or fail if the clips there were made with others."
     path, settings = root/'synth_config.json', dict(seed=seed, **asdict(config))
-    if path.exists() and json.loads(path.read_text()) != settings:
-        raise ValueError(f'{path}: the clips in {root} were made with {path.read_text()}, not {settings}; use another folder')
+    if path.exists():
+        recorded = json.loads(path.read_text())
+        recorded = dict(seed=recorded.pop('seed'), **asdict(SynthConfig(**recorded)))  # knobs added since take their defaults
+        if recorded != settings:
+            raise ValueError(f'{path}: the clips in {root} were made with {path.read_text()}, not {settings}; use another folder')
     _write_atomic(path, json.dumps(settings, indent=1))
 
 # %% ../nbs/03_synth.ipynb 10
@@ -85,25 +96,23 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     _check_config(root, seed, config)
-    plans = [plan_clip(i, seed, config) for i in range(n_clips)]
-    if len({p.ytid for p in plans}) < n_clips: raise RuntimeError(f'{root}: two clips drew the same YTID; choose another seed')
-    todo = [p.index for p in plans if not (root/p.file).exists()]
     start = time.perf_counter()
-    errors = [e for e in parallel(synth_clip, todo, root=root, seed=seed, config=config, n_workers=n_workers,
-                                  progress=progress) if e]
+    results = parallel(_synth_job, range(n_clips), root=root, seed=seed, config=config, n_workers=n_workers,
+                       progress=progress, chunksize=8)
     seconds = time.perf_counter() - start
-    written = len(todo) - len(errors)
+    errors = [problem for _, _, problem in results if problem]
+    written = sum(wrote for _, wrote, _ in results) - len(errors)
     print(f'{root}: wrote {written} clips in {seconds:.1f} s ({written / max(seconds, 1e-9):.2f} clips/s), '
-          f'{n_clips - len(todo)} already there, {len(errors)} failed')
+          f'{n_clips - written - len(errors)} already there, {len(errors)} failed')
     for e in errors: print('  failed:', e)
-    done = [p for p in plans if (root/p.file).exists()]
+    if len({r['ytid'] for r, _, _ in results}) < n_clips: raise RuntimeError(f'{root}: two clips drew the same YTID; choose another seed')
+    records = [r for r, _, problem in results if not problem]
     for split, name in (('train', 'balanced_train_segments.csv'), ('eval', 'eval_segments.csv')):
-        _write_segments(root/name, [p for p in done if p.split == split], config, seed)
-    records = [ground_truth(p, config) for p in done]
+        _write_segments(root/name, [r for r in records if r['split'] == split], seed)
     _write_atomic(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
     return records
 
-# %% ../nbs/03_synth.ipynb 27
+# %% ../nbs/03_synth.ipynb 28
 @call_parse
 def ots_synth(root: str = 'data/synth_instruments',  # dataset folder (created; re-run to resume)
               n_clips: int = 320,  # number of clips
@@ -114,7 +123,10 @@ def ots_synth(root: str = 'data/synth_instruments',  # dataset folder (created; 
               height: int = 256,  # frame height (even)
               max_distractors: int = 2,  # silent instruments per clip: 0 to this many
               off_screen: float = 0.1,  # fraction of clips whose sounding instrument is off-screen
+              encoder_threads: int = 2,  # x264 threads per clip (1: the least CPU when every core runs a worker)
+              aac_coder: str = 'twoloop',  # FFmpeg's AAC coder: 'twoloop' or 'fast'
               ):
     "Generate SynthInstruments: mp4 clips, AudioSet segments lists and ground-truth boxes."
-    config = SynthConfig(duration=duration, width=width, height=height, max_distractors=max_distractors, off_screen=off_screen)
+    config = SynthConfig(duration=duration, width=width, height=height, max_distractors=max_distractors, off_screen=off_screen,
+                         encoder_threads=encoder_threads, aac_coder=aac_coder)
     synth_instruments(root, n_clips, seed, config, n_workers)

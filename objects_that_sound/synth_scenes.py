@@ -82,6 +82,8 @@ class SynthConfig:
     max_snr_db: float = 30.0  # highest signal-to-noise ratio of the background noise (dB)
     eval_fraction: float = 0.2  # fraction of clips in eval_segments.csv (the test set), in whole runs of 16
     crf: int = 23  # H.264 quality (lower: better and bigger)
+    encoder_threads: int = 2  # x264 threads per clip; part of the bytes, so fixed (1: the least CPU, see `synth`)
+    aac_coder: str = 'twoloop'  # FFmpeg's AAC coder: 'twoloop' (its default) or 'fast' (half the time, see `synth`)
 
     def __post_init__(self):
         if self.width % 128 or self.height % 2:
@@ -222,7 +224,9 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
     run = index // len(SYNTH_CLASSES)
     split = 'eval' if int(round((run + 1) * config.eval_fraction, 9)) > int(round(run * config.eval_fraction, 9)) else 'train'
     tempo = rng.uniform(config.min_tempo, config.max_tempo)
-    events = _EVENTS[synth_class.sound](rng, synth_class, tempo, config.duration, config)
+    for _ in range(20):  # a clip of a few seconds may draw nothing but rests: it draws its music again
+        events = _EVENTS[synth_class.sound](rng, synth_class, tempo, config.duration, config)
+        if events: break
     on_screen = bool(rng.random() >= config.off_screen)
     others = [SYNTH_CLASSES[i] for i in rng.permutation(len(SYNTH_CLASSES)) if SYNTH_CLASSES[i] != synth_class]
     instruments = ([synth_class] if on_screen else []) + others[:rng.integers(0, config.max_distractors + 1)]
@@ -247,7 +251,7 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
     return ClipPlan(index, seed, ytid, start, split, synth_class, float(tempo), events,
                     float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background)
 
-# %% ../nbs/03a_synth_scenes.ipynb 26
+# %% ../nbs/03a_synth_scenes.ipynb 28
 @cache
 def _soundfont():
     return (Path(pretty_midi.__file__).parent/'TimGM6mb.sf2').read_bytes()
@@ -288,7 +292,7 @@ def _pink_noise(rng, n):
     noise = np.fft.irfft(spectrum, n)
     return noise / noise.std()
 
-# %% ../nbs/03a_synth_scenes.ipynb 27
+# %% ../nbs/03a_synth_scenes.ipynb 29
 def render_audio(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  noise: bool = True,  # add the background noise at the plan's SNR
@@ -301,7 +305,7 @@ def render_audio(plan: ClipPlan,  # the clip
     if noise: sound += _pink_noise(rng, n) * np.sqrt(np.mean(sound ** 2)) * 10 ** (-plan.snr_db / 20)
     return np.clip(sound, -1, 1).astype(np.float32)
 
-# %% ../nbs/03a_synth_scenes.ipynb 31
+# %% ../nbs/03a_synth_scenes.ipynb 33
 def ground_truth(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  ) -> dict:
@@ -315,7 +319,7 @@ def ground_truth(plan: ClipPlan,  # the clip
                               boxes=o['boxes'].tolist()) for o in plan.objects],
                 clutter=[dict(name=c['name'], box=c['box']) for c in plan.clutter])
 
-# %% ../nbs/03a_synth_scenes.ipynb 34
+# %% ../nbs/03a_synth_scenes.ipynb 36
 def _background(plan, config):
     "The clip's background with its clutter pictures pasted on, an RGBA image."
     W, H, b = config.width, config.height, plan.background
@@ -335,7 +339,7 @@ def _background(plan, config):
         canvas.alpha_composite(_sized_sprite(item['picture'], x2 - x1, y2 - y1), (x1, y1))
     return canvas
 
-# %% ../nbs/03a_synth_scenes.ipynb 35
+# %% ../nbs/03a_synth_scenes.ipynb 37
 def render_frames(plan: ClipPlan,  # the clip
                   config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                   ) -> np.ndarray:
@@ -350,7 +354,7 @@ def render_frames(plan: ClipPlan,  # the clip
         frames[k] = np.asarray(frame.convert('RGB'))
     return frames
 
-# %% ../nbs/03a_synth_scenes.ipynb 37
+# %% ../nbs/03a_synth_scenes.ipynb 39
 def show_ground_truth(record: dict,  # a clip's ground truth (`ground_truth`, or a line of ground_truth.jsonl)
                       frame: np.ndarray,  # (H, W, 3) the clip's frame number `k`
                       k: int = 0,  # frame number
