@@ -33,10 +33,10 @@ def dataset(name, n_clips, duration, size, frame_size, frame_step):
     say(f'{name}: {len(train)} train / {len(test)} test clips of {duration} s at {size} px, cached at {frame_size} px every {frame_step} s, in {time.time() - t:.0f} s')
     return train, test
 
-def run(name, train, test, preset, table):
+def run(name, train, test, preset, table, warm_start=None):
     t = time.time()
     try:
-        learn = train_on_cache(train, work/'runs'/name, 0.1, preset, workers=args.workers, progress=False)
+        learn = train_on_cache(train, work/'runs'/name, 0.1, preset, warm_start=warm_start, workers=args.workers, progress=False)
         seconds = time.time() - t
         result = evaluate_avc(learn, test, workers=args.workers)
         shutil.copy(work/'runs'/name/'history.csv', out/f'{name}_history.csv')
@@ -51,27 +51,35 @@ def run(name, train, test, preset, table):
 
 header = ('| run | network | loss | width | size | Hz | bs | lr | pairs | train s | pairs/s | test AVC acc | test ROC AUC | test a→i P@1 (chance) |\n'
           '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
-if 'sweep' in args.only:
-    n_clips = 96 if args.tiny else 4000
-    train, test = dataset('synth_2s_128', n_clips, 2.0, 128, 128, 0.25)
-    base = training_preset('cpu', epochs=2 if args.tiny else 12, pairs_per_epoch=64 if args.tiny else 8192, valid_pairs=64 if args.tiny else 1024)
-    if args.tiny: base = dataclasses.replace(base, width=0.125, image_size=32, resize=36, sample_rate=8_000, bs=16)
-    variants = [('cpu', {}), ('cpu_bs64', dict(bs=64)), ('cpu_lr3e-3', dict(lr=3e-3)), ('cpu_avc', dict(loss='avc')),
-                ('cpu_96px', dict(image_size=96, resize=108)), ('cpu_avol', dict(network='avol')), ('cpu_l3', dict(network='l3')),
-                ('cpu_l3_avc', dict(network='l3', loss='avc')), ('cpu_avol_avc', dict(network='avol', loss='avc')),
-                ('cpu_t005', dict(temperature=0.05)), ('cpu_8k', dict(sample_rate=8_000))]
-    say('\n## Sweep: CPU-preset variants, AVE-Net unless named\n'); say(header)
-    table = []
+tiny = dict(width=0.125, image_size=32, resize=36, sample_rate=8_000, bs=16) if args.tiny else {}
+def sweep(variants, train, test, base, table):
     for name, change in variants:
         if args.tiny and ('image_size' in change or 'sample_rate' in change): continue
-        run(name, train, test, dataclasses.replace(base, **change), table)
+        warm = change.pop('warm_start', None)
+        run(name, train, test, dataclasses.replace(base, **change), table, warm)
+first = [('cpu', {}), ('cpu_avc', dict(loss='avc')), ('cpu_avc_centred', dict(loss='avc', centre_embeddings=True)),
+         ('cpu_avc_warm', dict(loss='avc', warm_start=work/'runs'/'cpu'/'models'/'final.pth')),
+         ('cpu_avol', dict(network='avol')), ('cpu_l3_avc', dict(network='l3', loss='avc'))]
+later = [('cpu_bs64', dict(bs=64)), ('cpu_lr3e-3', dict(lr=3e-3)), ('cpu_96px', dict(image_size=96, resize=108)),
+         ('cpu_avol_avc', dict(network='avol', loss='avc')), ('cpu_l3', dict(network='l3')), ('cpu_t005', dict(temperature=0.05)),
+         ('cpu_8k', dict(sample_rate=8_000))]
+sweep_table = []
+if 'sweep' in args.only:
+    train, test = dataset('synth_2s_128', 96 if args.tiny else 4000, 2.0, 128, 128, 0.25)
+    base = dataclasses.replace(training_preset('cpu', epochs=2 if args.tiny else 12, pairs_per_epoch=64 if args.tiny else 8192,
+                                               valid_pairs=64 if args.tiny else 1024), **tiny)
+    say('\n## Sweep: CPU-preset variants, AVE-Net unless named\n'); say(header)
+    sweep(first, train, test, base, sweep_table)
 if 'paper' in args.only:
-    n_clips = 80 if args.tiny else 1600
-    train, test = dataset('synth_4s_256', n_clips, 4.0, 128 if args.tiny else 256, 64 if args.tiny else 256, 0.5)
-    paper = training_preset('paper', epochs=2 if args.tiny else 8, pairs_per_epoch=64 if args.tiny else 8192, valid_pairs=64 if args.tiny else 1024)
-    if args.tiny: paper = dataclasses.replace(paper, width=0.125, image_size=32, resize=36, sample_rate=8_000, bs=16)
+    paper_train, paper_test = dataset('synth_4s_256', 80 if args.tiny else 1600, 4.0, 128 if args.tiny else 256, 64 if args.tiny else 256, 0.5)
+    paper = dataclasses.replace(training_preset('paper', epochs=2 if args.tiny else 8, pairs_per_epoch=64 if args.tiny else 8192,
+                                                valid_pairs=64 if args.tiny else 1024), **tiny)
     say('\n## The paper preset on SynthInstruments\n'); say(header)
-    table = []
-    run('paper', train, test, paper, table)
-    run('paper_contrastive', train, test, dataclasses.replace(paper, loss='contrastive', lr=1e-3 if not args.tiny else paper.lr), table)
+    paper_table = []
+    run('paper', paper_train, paper_test, paper, paper_table)
+    run('paper_contrastive', paper_train, paper_test, dataclasses.replace(paper, loss='contrastive', lr=1e-3), paper_table)
+if 'sweep' in args.only:
+    say('\n## Sweep, continued\n'); say(header)
+    sweep(later, train, test, base, sweep_table)
+    say('\n## Sweep, all rows\n'); say(header); say('\n'.join(sweep_table))
 say(f'\nall done in {time.time() - started:.0f} s')

@@ -101,26 +101,29 @@ class EmbeddingHead(nn.Module):
     "Final ConvNet map → embedding: global max-pool, fc1 + ReLU, fc2, optionally L2-normalised. (B, C, H, W) → (B, D)."
     def __init__(self, in_channels: int = 512,  # channels of the ConvNet's final map
                  embedding_dim: int = 128,  # D: size of fc1's and fc2's outputs
-                 normalise: bool = True):  # L2-normalise the embedding (AVE-Net) or not (AVOL-Net)
+                 normalise: bool = True,  # L2-normalise the embedding (AVE-Net) or not (AVOL-Net)
+                 centre: bool = False):  # not in the paper: BatchNorm (no scale or shift) before the normalisation
         super().__init__()
         self.fc1, self.fc2, self.normalise = nn.Linear(in_channels, embedding_dim), nn.Linear(embedding_dim, embedding_dim), normalise
+        self.centre = nn.BatchNorm1d(embedding_dim, affine=False) if centre else nn.Identity()
 
     def forward(self, feature_map: torch.Tensor) -> torch.Tensor:
         pooled = feature_map.amax(dim=(2, 3))  # (B, C)
-        embedding = self.fc2(F.relu(self.fc1(pooled)))  # (B, D)
+        embedding = self.centre(self.fc2(F.relu(self.fc1(pooled))))  # (B, D)
         return F.normalize(embedding, dim=1) if self.normalise else embedding
 
-# %% ../nbs/08_models.ipynb 24
+# %% ../nbs/08_models.ipynb 25
 class AVENet(AVCNetwork):
     "AVE-Net: L2-normalised 128-D vision and audio embeddings whose distance decides correspondence."
     def __init__(self,
                  width: float = 1.0,  # channel multiplier of both ConvNets; 1 is the paper's network
                  sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz (sets the spectrogram size)
                  embedding_dim: int = 128,  # size of the shared embedding space
+                 centre_embeddings: bool = False,  # not in the paper: centre each embedding over the batch (BatchNorm) before normalising
                 ):
         super().__init__(width, sample_rate)
-        self.vision_head = EmbeddingHead(self.final_channels, embedding_dim)
-        self.audio_head = EmbeddingHead(self.final_channels, embedding_dim)
+        self.vision_head = EmbeddingHead(self.final_channels, embedding_dim, centre=centre_embeddings)
+        self.audio_head = EmbeddingHead(self.final_channels, embedding_dim, centre=centre_embeddings)
         self.fc3 = nn.Linear(1, 2)
         with torch.no_grad():  # logits (d − 1, 1 − d): "corresponds" (index 1) wins when the distance d < 1
             self.fc3.weight.copy_(torch.tensor([[1.0], [-1.0]]))
@@ -149,7 +152,7 @@ class AVENet(AVCNetwork):
         "Make fc3's score `scale` · score + `bias`."
         _rescale_two_way(self.fc3, scale, bias)
 
-# %% ../nbs/08_models.ipynb 37
+# %% ../nbs/08_models.ipynb 38
 class L3Net(AVCNetwork):
     "L³-Net: the AVC task decided by a classifier on the concatenated pooled ConvNet features."
     def __init__(self,
@@ -182,7 +185,7 @@ class L3Net(AVCNetwork):
         "Make the classifier's score `scale` · score + `bias`."
         _rescale_two_way(self.fusion[-1], scale, bias)
 
-# %% ../nbs/08_models.ipynb 43
+# %% ../nbs/08_models.ipynb 44
 class AVOLNet(AVCNetwork):
     "AVOL-Net: per-location visual embeddings compared with the audio embedding, giving a heatmap and a clip score."
     def __init__(self,
@@ -233,18 +236,19 @@ class AVOLNet(AVCNetwork):
             self.conv7.weight.mul_(scale)
             self.conv7.bias.mul_(scale).add_(bias)
 
-# %% ../nbs/08_models.ipynb 52
+# %% ../nbs/08_models.ipynb 53
 NETWORKS = {'ave': AVENet, 'l3': L3Net, 'avol': AVOLNet}
 
 def make_network(name: str,  # 'ave' (AVE-Net), 'l3' (L³-Net) or 'avol' (AVOL-Net)
                  width: float = 1.0,  # channel multiplier (1: the paper's)
                  sample_rate: int = PAPER_SAMPLE_RATE,  # Hz of the waveforms the network takes
+                 **options,  # passed on to the network, e.g. AVE-Net's `centre_embeddings`
                 ) -> AVCNetwork:
     "One of the paper's networks by its short name."
     if name not in NETWORKS: raise ValueError(f'unknown network {name!r}: choose one of {", ".join(NETWORKS)}')
-    return NETWORKS[name](width=width, sample_rate=sample_rate)
+    return NETWORKS[name](width=width, sample_rate=sample_rate, **options)
 
-# %% ../nbs/08_models.ipynb 57
+# %% ../nbs/08_models.ipynb 58
 def count_parameters(network: nn.Module) -> int:
     "The number of learnable parameters of `network`."
     return sum(parameter.numel() for parameter in network.parameters() if parameter.requires_grad)

@@ -49,6 +49,7 @@ class TrainingPreset:
     pairs_per_epoch: int | None = None  # training pairs per epoch; None: one per training clip
     valid_pairs: int = 1024  # validation pairs (half corresponding) per evaluation
     sync_bn: bool = False  # BatchNorm statistics over all processes (data-parallel on GPUs)
+    centre_embeddings: bool = False  # not in the paper: AVE-Net's embeddings centred before normalising (see models)
 
 PRESETS = {
     'paper': TrainingPreset('paper'),
@@ -122,7 +123,8 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     dls = avc_dataloaders(train, valid, bs=preset.bs, size=preset.image_size, resize=preset.resize,
                           n_train=preset.pairs_per_epoch, n_valid=preset.valid_pairs, sample_rate=preset.sample_rate,
                           seed=seed, num_workers=workers, train_positive_fraction=1.0 if preset.loss == 'contrastive' else 0.5)
-    network = make_network(preset.network, preset.width, preset.sample_rate)
+    options = dict(centre_embeddings=True) if preset.centre_embeddings else {}
+    network = make_network(preset.network, preset.width, preset.sample_rate, **options)
     if warm_start: network.load_state_dict(_model_state(warm_start))
     learn = avc_learner(dls, network, loss=preset.loss, temperature=preset.temperature, path=out, model_dir='models')
     learn.add_cb(SaveModelCallback(every_epoch=True, fname='epoch', with_opt=True))
