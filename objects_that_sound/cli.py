@@ -69,7 +69,8 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the 
     chosen = training_preset(preset, network=network, loss=loss, epochs=epochs)
     frame_size = 128 * math.ceil(chosen.resize / 128)  # SynthInstruments frames are a multiple of 128 wide
     synth = out/'synth_instruments'
-    synth_instruments(synth, n_clips=n_clips, seed=seed, config=SynthConfig(duration=duration, width=frame_size, height=frame_size),
+    synth_config = SynthConfig(duration=duration, width=frame_size, height=frame_size, encoder_threads=1, aac_coder='fast')  # one encoder thread per worker
+    synth_instruments(synth, n_clips=n_clips, seed=seed, config=synth_config,
                       n_workers=workers, progress=False)
     settings = CacheSettings(frame_size=chosen.resize, frame_step=min(1.0, duration / 8))  # at least 8 frames per clip
     train = prepare_cache(synth/'balanced_train_segments.csv', synth/'videos', out/'cache'/'train', settings, workers)

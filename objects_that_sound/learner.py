@@ -4,6 +4,7 @@
 
 # %% ../nbs/09_learner.ipynb 3
 from __future__ import annotations
+import warnings
 from contextlib import contextmanager
 from functools import partial
 
@@ -188,6 +189,9 @@ def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()
     scale, bias = learn.evaluation.fitted_decision
+    if scale <= 0:  # the scores do not rise with correspondence: a network that has not learned
+        warnings.warn(f'calibrate_decision: on the validation pairs the score does not rise with correspondence (scale {scale:.3g}); the decision is left as trained')
+        return scale, bias
     network = getattr(learn.model, 'module', learn.model)
     network.calibrate(scale, bias)
     return scale, bias
