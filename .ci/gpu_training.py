@@ -52,7 +52,11 @@ VARIANTS = {'cpu': {}, 'cpu_avc': dict(loss='avc'), 'cpu_avc_centred': dict(loss
             'cpu_avc_warm': dict(loss='avc', warm_start=work/'runs'/'cpu'/'models'/'final.pth'),
             'cpu_avol': dict(network='avol'), 'cpu_l3_avc': dict(network='l3', loss='avc'), 'cpu_bs64': dict(bs=64),
             'cpu_lr3e-3': dict(lr=3e-3), 'cpu_96px': dict(image_size=96, resize=108), 'cpu_avol_avc': dict(network='avol', loss='avc'),
-            'cpu_l3': dict(network='l3'), 'cpu_t005': dict(temperature=0.05), 'cpu_8k': dict(sample_rate=8_000)}
+            'cpu_l3': dict(network='l3'), 'cpu_t005': dict(temperature=0.05), 'cpu_8k': dict(sample_rate=8_000),
+            'r96_8k': dict(image_size=96, resize=108, sample_rate=8_000), 'r96_8k_cos': dict(image_size=96, resize=108, sample_rate=8_000, schedule='cosine'),
+            'r96_8k_cos_lr2e-3': dict(image_size=96, resize=108, sample_rate=8_000, schedule='cosine', lr=2e-3),
+            'r96_8k_avol_cos': dict(network='avol', image_size=96, resize=108, sample_rate=8_000, schedule='cosine'),
+            'r96_8k_cos_avc_warm': dict(loss='avc', image_size=96, resize=108, sample_rate=8_000, schedule='cosine', warm_start=work/'runs'/'r96_8k_cos'/'models'/'final.pth')}
 sweep_data = work/'synth_2s_128'
 if args.make_data:
     from objects_that_sound.synth import synth_instruments  # the generator, only for making the data

@@ -4,6 +4,7 @@
 
 # %% ../nbs/09_learner.ipynb 3
 from __future__ import annotations
+import math
 import warnings
 from contextlib import contextmanager
 from functools import partial
@@ -25,7 +26,7 @@ from sklearn.metrics import roc_auc_score
 from .distributed import gather_with_grad
 
 # %% auto 0
-__all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'AVCLoss',
+__all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'CosineDecay', 'AVCLoss',
            'ContrastiveLoss', 'fit_decision', 'avc_metrics', 'AVCEvaluation', 'avc_learner', 'calibrate_decision']
 
 # %% ../nbs/09_learner.ipynb 4
@@ -47,7 +48,21 @@ class StepDecay(Callback):
         scale = self.factor ** (self.epoch // self.every)
         for group, base_lr in zip(self.opt.hypers, self.base_lrs): group['lr'] = base_lr * scale
 
-# %% ../nbs/09_learner.ipynb 7
+# %% ../nbs/09_learner.ipynb 6
+class CosineDecay(Callback):
+    "Not the paper's: the learning rate falls from the rate `fit` was given to 0 along a half cosine over `epochs` epochs, batch by batch."
+    order = 60
+    def __init__(self, epochs: int):  # the run's total epochs (a resumed run continues the same curve)
+        self.epochs = epochs
+
+    def before_fit(self): self.base_lrs = [group['lr'] for group in self.opt.hypers]
+
+    def before_batch(self):
+        if not self.training: return
+        done = min(1.0, (self.epoch + self.iter / self.n_iter) / self.epochs)  # fraction of the run behind us
+        for group, base_lr in zip(self.opt.hypers, self.base_lrs): group['lr'] = base_lr * 0.5 * (1 + math.cos(math.pi * done))
+
+# %% ../nbs/09_learner.ipynb 8
 class AVCLoss:
     "The paper's objective: cross-entropy of the 2-way AVC logits of each (frame, sound) pair of the batch."
     def __init__(self, network: nn.Module):  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -56,7 +71,7 @@ class AVCLoss:
     def __call__(self, embeddings: tuple, labels: torch.Tensor) -> torch.Tensor:
         return F.cross_entropy(self.network.correspondence_logits(*embeddings), labels)
 
-# %% ../nbs/09_learner.ipynb 9
+# %% ../nbs/09_learner.ipynb 10
 class ContrastiveLoss:
     "In-batch contrastive (InfoNCE) objective on the corresponding pairs of a batch, both directions."
     def __init__(self, network: nn.Module,  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -70,7 +85,7 @@ class ContrastiveLoss:
         targets = torch.arange(len(scores), device=scores.device)
         return (F.cross_entropy(scores, targets) + F.cross_entropy(scores.T, targets)) / 2
 
-# %% ../nbs/09_learner.ipynb 14
+# %% ../nbs/09_learner.ipynb 15
 def fit_decision(scores: np.ndarray,  # (N,) the head's score of each pair
                  labels: np.ndarray,  # (N,) 1 = corresponds, 0 = does not
                 ) -> tuple[float, float]:
@@ -80,7 +95,7 @@ def fit_decision(scores: np.ndarray,  # (N,) the head's score of each pair
     regression = LogisticRegression(C=1e4).fit(scores, labels)
     return float(regression.coef_[0, 0]), float(regression.intercept_[0])
 
-# %% ../nbs/09_learner.ipynb 17
+# %% ../nbs/09_learner.ipynb 18
 def avc_metrics(scores: np.ndarray,  # (N,) the head's score of each pair
                 labels: np.ndarray,  # (N,) 1 = corresponds
                 decision: tuple[float, float] | None = None,  # (scale, bias); None: fitted on these pairs
@@ -99,7 +114,7 @@ def avc_metrics(scores: np.ndarray,  # (N,) the head's score of each pair
         metrics['a2i_p1_chance'] = float(same_class.mean())
     return metrics
 
-# %% ../nbs/09_learner.ipynb 20
+# %% ../nbs/09_learner.ipynb 21
 class AVCEvaluation(Callback):
     "Measure AVC accuracy (decision fitted on the validation pairs), ROC AUC and audio→image precision@1 per validation pass."
     order = 40  # before the recorder (50) reads the metrics
@@ -159,7 +174,7 @@ def _score_matrix_in_chunks(network, vision, audio, chunk=256):
     return torch.cat([network.score_matrix(vision[s:s + chunk].to(device), audio).float().cpu()
                       for s in range(0, len(vision), chunk)]).numpy()
 
-# %% ../nbs/09_learner.ipynb 22
+# %% ../nbs/09_learner.ipynb 23
 OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}
 
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
@@ -169,6 +184,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
                 weight_decay: float = PAPER_WEIGHT_DECAY,  # Adam's L2 weight decay
                 lr_decay: float = PAPER_LR_DECAY,  # learning-rate multiplier ...
                 lr_decay_epochs: int = PAPER_LR_DECAY_EPOCHS,  # ... applied every this many epochs
+                cosine_epochs: int | None = None,  # instead of the paper's steps, a cosine decay to 0 over this many epochs
                 mixed_precision: bool | None = None,  # bf16 + channels-last; None: on when the data is on a GPU
                 **kwargs,  # passed on to fastai's `Learner` (path, cbs, model_dir, …)
                ) -> Learner:
@@ -178,13 +194,13 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
     evaluation = AVCEvaluation()
     learn = Learner(dls, model, loss_func=objective, metrics=evaluation.metrics(),
                     opt_func=partial(Adam, decouple_wd=False), wd=weight_decay, wd_bn_bias=False, **kwargs)
-    learn.add_cbs([StepDecay(lr_decay, lr_decay_epochs), evaluation])
+    learn.add_cbs([StepDecay(lr_decay, lr_decay_epochs) if cosine_epochs is None else CosineDecay(cosine_epochs), evaluation])
     learn.evaluation = evaluation
     if mixed_precision is None: mixed_precision = torch.device(getattr(dls, 'device', None) or 'cpu').type == 'cuda'
     if mixed_precision: learn.add_cbs([ChannelsLast(), MixedPrecision(amp_mode=AMPMode.BF16)])
     return learn
 
-# %% ../nbs/09_learner.ipynb 24
+# %% ../nbs/09_learner.ipynb 25
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()
