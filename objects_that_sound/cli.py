@@ -53,7 +53,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
 # %% ../nbs/12_cli.ipynb 7
 @call_parse
 def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the run
-             n_clips: int = 4000,  # SynthInstruments clips to generate (a fifth become the test list)
+             n_clips: int = 5000,  # SynthInstruments clips to generate (a fifth become the test list)
              duration: float = 2.0,  # seconds per clip
              preset: str = None,  # training preset: 'paper' or 'cpu'; default: 'paper' with a GPU, 'cpu' without
              network: str = None,  # 'ave', 'l3' or 'avol' (default: the preset's)
@@ -72,7 +72,8 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the 
     synth_config = SynthConfig(duration=duration, width=frame_size, height=frame_size, encoder_threads=1, aac_coder='fast')  # one encoder thread per worker
     synth_instruments(synth, n_clips=n_clips, seed=seed, config=synth_config,
                       n_workers=workers, progress=False)
-    settings = CacheSettings(frame_size=chosen.resize, frame_step=min(1.0, duration / 8))  # at least 8 frames per clip
+    settings = CacheSettings(frame_size=chosen.resize, frame_step=min(1.0, duration / 8),  # at least 8 frames per clip
+                             sample_rate=min(16_000, chosen.sample_rate))  # no finer than the network listens
     train = prepare_cache(synth/'balanced_train_segments.csv', synth/'videos', out/'cache'/'train', settings, workers)
     test = prepare_cache(synth/'eval_segments.csv', synth/'videos', out/'cache'/'test', settings, workers)
     for cache, least in ((train, 20), (test, 2)):

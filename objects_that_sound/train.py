@@ -54,7 +54,7 @@ class TrainingPreset:
 
 PRESETS = {
     'paper': TrainingPreset('paper'),
-    'cpu': TrainingPreset('cpu', width=0.25, image_size=64, resize=72, sample_rate=16_000, loss='contrastive',
+    'cpu': TrainingPreset('cpu', width=0.25, image_size=96, resize=108, sample_rate=8_000, loss='contrastive',
                           lr=1e-3, epochs=12, pairs_per_epoch=8192),
 }
 
