@@ -29,7 +29,7 @@ from .distributed import distributed_training
 
 # %% auto 0
 __all__ = ['PRESETS', 'TrainingPreset', 'training_preset', 'EpochOffset', 'HistoryLog', 'train_on_cache', 'plot_history',
-           'evaluate_avc']
+           'plot_runs', 'evaluate_avc']
 
 # %% ../nbs/10_train.ipynb 5
 @dataclass(frozen=True)
@@ -51,11 +51,12 @@ class TrainingPreset:
     sync_bn: bool = False  # BatchNorm statistics over all processes (data-parallel on GPUs)
     centre_embeddings: bool = False  # not in the paper: AVE-Net's embeddings centred before normalising (see models)
     schedule: str = 'paper'  # learning rate: 'paper' (×0.94 every 16 epochs) or 'cosine' (to 0 over the run; not the paper's)
+    keep_best: bool = False  # end with the epoch of the best validation ROC AUC instead of the last
 
 PRESETS = {
     'paper': TrainingPreset('paper'),
     'cpu': TrainingPreset('cpu', width=0.25, image_size=96, resize=108, sample_rate=8_000, loss='contrastive',
-                          lr=1e-3, epochs=12, pairs_per_epoch=8192),
+                          lr=1e-3, epochs=14, pairs_per_epoch=8192, keep_best=True),
 }
 
 # %% ../nbs/10_train.ipynb 6
@@ -142,6 +143,11 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
             if progress: fit()
             else:
                 with learn.no_bar(): fit()  # one printed line per epoch
+    if preset.keep_best and (out/'history.csv').exists():
+        history = pd.read_csv(out/'history.csv')
+        best = int(history.loc[history['roc_auc'].idxmax(), 'epoch'])
+        learn.load(f'epoch_{best}', with_opt=False)
+        if rank_distrib() == 0: print(f'kept epoch {best}: validation ROC AUC {history["roc_auc"].max():.3f}')
     with learn.no_bar(): calibrate_decision(learn)
     learn.save('final', with_opt=False)
     if rank_distrib() == 0 and (out/'history.csv').exists():
@@ -174,7 +180,24 @@ def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or 
     fig.tight_layout()
     return fig
 
-# %% ../nbs/10_train.ipynb 22
+# %% ../nbs/10_train.ipynb 17
+def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
+              runs: list[str],  # which runs to draw
+              title: str = '',  # above the figure
+             ):
+    "Validation ROC AUC and audio→image precision@1 of several runs against the training pairs they have seen."
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    for run in runs:
+        table = histories[histories['run'] == run]
+        for ax, column in zip(axes, ('roc_auc', 'a2i_p1')): ax.plot(table['pairs'] / 1000, table[column], marker='.', label=run)
+    for ax, label in zip(axes, ('validation ROC AUC', 'validation audio→image P@1')):
+        ax.set_xlabel('training pairs seen (thousands)'); ax.set_ylabel(label); ax.grid(alpha=0.3)
+    axes[0].axhline(0.5, color='grey', lw=0.8, ls='--'); axes[1].legend(fontsize=7)
+    if title: fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/10_train.ipynb 23
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
