@@ -143,8 +143,8 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
             if progress: fit()
             else:
                 with learn.no_bar(): fit()  # one printed line per epoch
-    if preset.keep_best and (out/'history.csv').exists():
-        history = pd.read_csv(out/'history.csv')
+    history = pd.read_csv(out/'history.csv') if (out/'history.csv').exists() else None
+    if preset.keep_best and history is not None and history['roc_auc'].notna().any():
         best = int(history.loc[history['roc_auc'].idxmax(), 'epoch'])
         learn.load(f'epoch_{best}', with_opt=False)
         if rank_distrib() == 0: print(f'kept epoch {best}: validation ROC AUC {history["roc_auc"].max():.3f}')
