@@ -192,9 +192,11 @@ def download_segments(segments: Sequence[Segment],  # the segments to fetch
     processes = _Processes()
     try:
         with ThreadPoolExecutor(max(1, jobs)) as pool:
-            futures = {pool.submit(download_segment, segment, out_dir, yt_dlp, ffmpeg, video_format,
-                                   extra_args, timeout, processes): name for name, segment in todo.items()}
-            try:
+            futures = {}
+            try:  # an interrupt while submitting stops the commands already started too
+                for name, segment in todo.items():
+                    futures[pool.submit(download_segment, segment, out_dir, yt_dlp, ffmpeg, video_format,
+                                        extra_args, timeout, processes)] = name
                 for future in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc='ots_download'):
                     name = futures[future]
                     try: future.result(); report.downloaded.append(name)
