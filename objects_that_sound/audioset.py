@@ -172,7 +172,7 @@ def audioset_ontology() -> Ontology:
     return Ontology()
 
 # %% ../nbs/00_audioset.ipynb 22
-INSTRUMENT_ROOTS = ('Musical instrument', 'Singing', 'Tools')  # the paper's rule (SPEC.md, Data: AudioSet-Instruments)
+INSTRUMENT_ROOTS = ('Musical instrument', 'Singing', 'Tools')  # the paper's rule (the paper's AudioSet-Instruments dataset)
 
 def instrument_class_ids(ontology: Ontology | None = None,  # None uses the shipped ontology
                          ) -> list[str]:
@@ -222,7 +222,7 @@ def tree_distance(a: str,  # a class, by id or display name
     return int(ontology.distances[ontology.index[ontology.resolve(a)], ontology.index[ontology.resolve(b)]])
 
 # %% ../nbs/00_audioset.ipynb 28
-RELEVANCE_C = 20  # r = C - d between classes (the paper's C; SPEC.md, Evaluation)
+RELEVANCE_C = 20  # r = C - d between classes (the paper's C, retrieval evaluation)
 
 def _label_indices(labels, ontology, keep, side):
     "(N, L) class indices of each clip's labels (padded by repeating the first) and (N,) label counts."
@@ -265,7 +265,7 @@ def relevance_matrix(labels_a: Sequence[Sequence[str]],  # each clip's label ids
 
 # %% ../nbs/00_audioset.ipynb 32
 SPLITS = ('train', 'val', 'test')
-VAL_FRACTION = 0.1  # the paper's 90/10 train/val split of the public training list (SPEC.md, Data)
+VAL_FRACTION = 0.1  # the paper's 90/10 train/val split of the public training list (the paper's AudioSet-Instruments dataset)
 
 def in_val_split(ytid: str,  # YouTube id
                  val_fraction: float = VAL_FRACTION,  # fraction of videos that go to val

@@ -60,8 +60,8 @@ class AVCPlan:
                                  shift=self.shift, label=self.label))
 
 # %% ../nbs/06_sampling.ipynb 15
-MAX_SHIFT_SECONDS = 1.0  # random audio/frame misalignment, "up to about a second" (SPEC.md, shortcut prevention)
-WINDOW_SECONDS = 1.0  # the audio of one pair (SPEC.md, Inputs)
+MAX_SHIFT_SECONDS = 1.0  # random audio/frame misalignment, "up to about a second" (the paper's shortcut fixes)
+WINDOW_SECONDS = 1.0  # the audio of one pair (the paper's inputs)
 _EPS = 1e-6  # slack when turning seconds into frame numbers
 
 def _uniform_integers(rng, low, high):
@@ -81,7 +81,7 @@ def _window_centres(rng, frame_number, fps, duration, max_shift, window):
 
 # %% ../nbs/06_sampling.ipynb 18
 class AVCSampler:
-    "Draws AVC pairs from the clips of a `ClipCache` as SPEC.md describes."
+    "Draws AVC pairs from the clips of a `ClipCache` as the paper draws them."
     def __init__(self, cache,  # a `ClipCache` (or anything with its read interface)
                  clips: np.ndarray | None = None,  # the cache's clip numbers to draw from; None: all
                  max_shift: float = MAX_SHIFT_SECONDS,  # largest misalignment δ, seconds
@@ -138,7 +138,7 @@ class AVCSampler:
         return other
 
 # %% ../nbs/06_sampling.ipynb 28
-TRAIN_SIZE = 224  # side of the training crop (SPEC.md, Inputs)
+TRAIN_SIZE = 224  # side of the training crop (the paper's inputs)
 RESIZE = 256  # short side the frame is resized to before cropping (our choice; the paper only says "larger")
 
 def crop_frame(frame: np.ndarray,  # (H, W, 3) uint8
@@ -177,7 +177,7 @@ def avc_pair(cache,  # the `ClipCache` the plan was drawn from
     return TensorImage(frame), TensorAudio(audio), TensorCategory(plan.label[i])
 
 # %% ../nbs/06_sampling.ipynb 35
-IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)  # SPEC.md, Inputs: ImageNet normalisation
+IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)  # the paper's inputs: ImageNet normalisation
 _LUMA = (0.299, 0.587, 0.114)  # RGB weights of the grey image (ITU-R 601), as torchvision
 _CPU_CHUNK = 4  # frames per pass on the CPU: the working set stays in the processor's cache
 _MADV_HUGEPAGE = 14  # Linux <sys/mman.h>: back this range with 2 MB pages where the kernel can
