@@ -190,7 +190,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
                ) -> Learner:
     "A fastai `Learner` for audio-visual correspondence with the paper's optimiser, schedule and AVC evaluation."
     if loss not in OBJECTIVES: raise ValueError(f'unknown objective {loss!r}: choose one of {", ".join(OBJECTIVES)}')
-    objective = OBJECTIVES[loss](model) if loss == 'avc' else ContrastiveLoss(model, temperature)
+    objective = AVCLoss(model) if loss == 'avc' else ContrastiveLoss(model, temperature)
     evaluation = AVCEvaluation()
     learn = Learner(dls, model, loss_func=objective, metrics=evaluation.metrics(),
                     opt_func=partial(Adam, decouple_wd=False), wd=weight_decay, wd_bn_bias=False, **kwargs)
