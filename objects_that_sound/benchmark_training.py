@@ -23,7 +23,7 @@ from fastcore.script import bool_arg, call_parse
 from .benchmark import benchmark_data, machine_description, markdown_table
 from .cache import ClipCache
 from .learner import PAPER_WEIGHT_DECAY, AVCLoss, avc_learner
-from .models import make_network
+from .networks import make_network
 from .sampling import RESIZE, TRAIN_SIZE, WINDOW_SECONDS, avc_dataloaders
 from .spectrogram import PAPER_SAMPLE_RATE
 

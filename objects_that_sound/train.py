@@ -23,7 +23,8 @@ from fastai.torch_core import default_device, rank_distrib
 
 from .cache import ClipCache
 from .sampling import AVCDataLoader, AVCSampler, avc_batch_transforms, avc_dataloaders
-from .models import make_network, count_parameters
+from .models import count_parameters
+from .networks import make_network
 from .learner import avc_learner, avc_metrics, calibrate_decision
 from .distributed import distributed_training
 
