@@ -10,29 +10,28 @@ import torch
 from torch import nn
 import torchaudio
 
-# %% auto 0
-__all__ = ['PAPER_SAMPLE_RATE', 'WINDOW_SECONDS', 'CLIP_SECONDS', 'LOG_EPSILON', 'LOG_POWER_MEAN', 'LOG_POWER_STD',
-           'spectrogram_geometry', 'LogSpectrogram']
+from .core import PAIR_SECONDS, PAPER_SAMPLE_RATE
 
-# %% ../nbs/07_spectrogram.ipynb 5
-PAPER_SAMPLE_RATE = 48_000  # Hz: the paper resamples all audio to 48 kHz mono
-WINDOW_SECONDS = 0.01  # analysis window: 0.01 s, i.e. 480 samples at 48 kHz (paper, Section 3)
-CLIP_SECONDS = 1.0  # the audio that goes with one frame: 1 s (paper, Section 3)
+# %% auto 0
+__all__ = ['STFT_WINDOW_SECONDS', 'LOG_EPSILON', 'LOG_POWER_MEAN', 'LOG_POWER_STD', 'spectrogram_geometry', 'LogSpectrogram']
+
+# %% ../nbs/07_spectrogram.ipynb 7
+STFT_WINDOW_SECONDS = 0.01  # the spectrogram's analysis window: 0.01 s, i.e. 480 samples at 48 kHz (paper, Section 3)
 LOG_EPSILON = 1e-8  # added to the power before the log; see below
 LOG_POWER_MEAN = -6.5  # fixed normalisation: (log power - mean) / std, measured in "Normalisation" below
 LOG_POWER_STD = 4.6
 
-# %% ../nbs/07_spectrogram.ipynb 10
+# %% ../nbs/07_spectrogram.ipynb 9
 def spectrogram_geometry(sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the waveform, Hz
                          ) -> dict:
     "Window, hop, FFT size and output shape of the log-spectrogram at `sample_rate`."
-    window = round(WINDOW_SECONDS * sample_rate)  # 480 samples at 48 kHz
+    window = round(STFT_WINDOW_SECONDS * sample_rate)  # 480 samples at 48 kHz
     hop = window // 2  # half a window: 240 samples at 48 kHz
     n_fft = 2 ** math.ceil(math.log2(window))  # 512 at 48 kHz
-    frames = round(CLIP_SECONDS * sample_rate / hop)  # 200 time steps for 1 s
+    frames = round(PAIR_SECONDS * sample_rate / hop)  # 200 time steps for 1 s
     return dict(window=window, hop=hop, n_fft=n_fft, shape=(n_fft // 2 + 1, frames))
 
-# %% ../nbs/07_spectrogram.ipynb 13
+# %% ../nbs/07_spectrogram.ipynb 12
 class LogSpectrogram(nn.Module):
     "Batches of 1 s waveforms → normalised log-power spectrograms, (B, n) → (B, 1, 257, 200) at 48 kHz."
     def __init__(self,
@@ -52,7 +51,10 @@ class LogSpectrogram(nn.Module):
         self.power_spectrogram = torchaudio.transforms.Spectrogram(
             n_fft=geometry['n_fft'], win_length=geometry['window'], hop_length=self.hop, power=2.0)
 
-    def forward(self, waveform: torch.Tensor) -> torch.Tensor:
+    def forward(self,
+                waveform: torch.Tensor,  # (B, n): 1 s of audio at `input_sample_rate`
+                ) -> torch.Tensor:
+        "The normalised log-power spectrograms of `waveform`, (B, 1, 257, 200) at 48 kHz."
         waveform = self.resample(waveform.float())  # (B, n) at sample_rate
         power = self.power_spectrogram(waveform)  # (B, 257, n // 240 + 1): centred frames
         power = power[..., :self.shape[1]]  # (B, 257, 200): one frame per hop of the second
