@@ -10,6 +10,8 @@ from pathlib import Path
 import av
 import numpy as np
 
+from .core import PAPER_SAMPLE_RATE
+
 # %% auto 0
 __all__ = ['write_clip']
 
@@ -18,7 +20,7 @@ def write_clip(path: str | Path,  # the mp4 file to write (its folder must exist
                frames: np.ndarray,  # (T, H, W, 3) uint8 RGB; H and W even
                fps: float = 25,  # frame rate of `frames`
                audio: np.ndarray | None = None,  # (n,) or (n, channels) float in [-1, 1]; None writes no audio stream
-               sample_rate: int = 48_000,  # rate of `audio`
+               sample_rate: int = PAPER_SAMPLE_RATE,  # rate of `audio`, Hz
                crf: int = 23,  # H.264 constant rate factor: lower is better quality and bigger
                preset: str = 'veryfast',  # x264 speed/size trade-off
                audio_bitrate: int = 128_000,  # AAC bit rate, bits/s
