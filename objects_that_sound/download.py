@@ -24,18 +24,21 @@ from fastcore.script import call_parse
 from tqdm import tqdm
 
 from .audioset import Segment, check_ytid, instrument_class_ids, read_segments
+from .core import atomic_write
 
-# %% ../nbs/01_download.ipynb 6
+# %% ../nbs/01_download.ipynb 7
 YOUTUBE_URL = 'https://www.youtube.com/watch?v='
 VIDEO_FORMAT = 'bv*[height<=360][vcodec^=avc1]+ba[acodec^=mp4a]/b[height<=360]/bv*+ba/b'  # yt-dlp format selection
 PARTIAL_DIR = '.partial'  # sub-folder of the output folder for downloads in progress
 FAILURES_CSV = 'download_failures.csv'  # manifest of failures, in the output folder
 
+# %% ../nbs/01_download.ipynb 8
 def segment_url(ytid: str,  # YouTube id
                 ) -> str:
     "The YouTube watch URL of a video."
     return YOUTUBE_URL + check_ytid(ytid)
 
+# %% ../nbs/01_download.ipynb 10
 def yt_dlp_command(segment: Segment,  # the segment to fetch
                    partial_dir: str | Path,  # folder yt-dlp writes into (made absolute)
                    yt_dlp: str = 'yt-dlp',  # the yt-dlp executable
@@ -52,10 +55,11 @@ def yt_dlp_command(segment: Segment,  # the segment to fetch
             '--ffmpeg-location', ffmpeg, '--output', str(output),
             *extra_args, '--', segment_url(segment.ytid)]
 
-# %% ../nbs/01_download.ipynb 9
+# %% ../nbs/01_download.ipynb 13
 class MissingToolError(RuntimeError):
     "yt-dlp or ffmpeg is not installed."
 
+# %% ../nbs/01_download.ipynb 14
 _INSTALL = {'yt-dlp': 'pip install yt-dlp', 'ffmpeg': 'apt install ffmpeg, brew install ffmpeg or conda install ffmpeg'}
 
 def find_tools(yt_dlp: str = 'yt-dlp',  # yt-dlp executable: a name on the PATH or a path
@@ -68,10 +72,11 @@ def find_tools(yt_dlp: str = 'yt-dlp',  # yt-dlp executable: a name on the PATH 
     if missing: raise MissingToolError('downloading AudioSet clips needs ' + ' and '.join(missing))
     return found['yt-dlp'], found['ffmpeg']
 
-# %% ../nbs/01_download.ipynb 12
+# %% ../nbs/01_download.ipynb 17
 class DownloadError(RuntimeError):
     "A segment that could not be fetched; the message is the reason."
 
+# %% ../nbs/01_download.ipynb 18
 class _Processes:
     "Runs commands, each in its own process group, and can kill all that are still running."
     def __init__(self): self.running, self.lock, self.stopped = set(), threading.Lock(), False
@@ -101,6 +106,7 @@ class _Processes:
             self.stopped = True
             for process in self.running: self._kill(process)
 
+# %% ../nbs/01_download.ipynb 19
 def _reason(returncode, stderr):
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     return (lines[-1] if lines else f'yt-dlp exited with status {returncode}')[:500]
@@ -130,11 +136,11 @@ def download_segment(segment: Segment,  # the segment to fetch
         written = partial_dir/f'{name}.mp4'
         if not written.is_file() or written.stat().st_size == 0:
             raise DownloadError(f'yt-dlp succeeded but wrote no {written.name}')
-        os.replace(written, out_dir/f'{name}.mp4')
+        os.replace(written, out_dir/f'{name}.mp4')  # yt-dlp wrote it in .partial/ itself: moved, not `core.atomic_write`
     finally: _remove_partials(partial_dir, name)
     return out_dir/f'{name}.mp4'
 
-# %% ../nbs/01_download.ipynb 17
+# %% ../nbs/01_download.ipynb 23
 @dataclass
 class DownloadReport:
     "What a `download_segments` run did."
@@ -148,6 +154,7 @@ class DownloadReport:
         return (f'{len(self.downloaded)} downloaded, {len(self.already_there)} already there, '
                 f'{len(self.failed)} failed, {len(self.skipped_failed)} earlier failures skipped; failures listed in {self.manifest}')
 
+# %% ../nbs/01_download.ipynb 25
 _MANIFEST_FIELDS = ['clip_id', 'ytid', 'start_seconds', 'end_seconds', 'reason']
 
 def read_failures(out_dir: str | Path,  # the output folder of a download
@@ -158,14 +165,13 @@ def read_failures(out_dir: str | Path,  # the output folder of a download
     with open(path, newline='', encoding='utf-8') as f: return {row['clip_id']: row for row in csv.DictReader(f)}
 
 def _write_failures(out_dir, rows):
-    path, temporary = Path(out_dir)/FAILURES_CSV, Path(out_dir)/PARTIAL_DIR/FAILURES_CSV
-    with open(temporary, 'w', newline='', encoding='utf-8') as f:
-        writer = csv.DictWriter(f, _MANIFEST_FIELDS)
-        writer.writeheader(); writer.writerows(rows[k] for k in sorted(rows))
-    os.replace(temporary, path)
-    return path
+    def write(temporary):
+        with open(temporary, 'w', newline='', encoding='utf-8') as f:
+            writer = csv.DictWriter(f, _MANIFEST_FIELDS)
+            writer.writeheader(); writer.writerows(rows[k] for k in sorted(rows))
+    return atomic_write(Path(out_dir)/FAILURES_CSV, write)
 
-# %% ../nbs/01_download.ipynb 18
+# %% ../nbs/01_download.ipynb 27
 def download_segments(segments: Sequence[Segment],  # the segments to fetch
                       out_dir: str | Path,  # folder of finished clips (made if missing)
                       jobs: int = 4,  # downloads at once
@@ -214,7 +220,7 @@ def download_segments(segments: Sequence[Segment],  # the segments to fetch
         report.manifest = _write_failures(out_dir, manifest)
     return report
 
-# %% ../nbs/01_download.ipynb 26
+# %% ../nbs/01_download.ipynb 34
 @call_parse
 def ots_download(segments_csv: str,  # AudioSet-format segment list (e.g. eval_segments.csv)
                  out_dir: str,  # folder for the clips, named {ytid}_{start ms}.mp4
