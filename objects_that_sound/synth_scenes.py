@@ -18,11 +18,13 @@ import numpy as np
 import pretty_midi
 from PIL import Image
 
+from .core import PAPER_SAMPLE_RATE
+
 # %% auto 0
 __all__ = ['SYNTH_CLASSES', 'CLUTTER_PICTURES', 'SynthClass', 'SynthConfig', 'ClipPlan', 'plan_clip', 'render_audio',
            'ground_truth', 'render_frames', 'show_ground_truth']
 
-# %% ../nbs/03a_synth_scenes.ipynb 5
+# %% ../nbs/03a_synth_scenes.ipynb 6
 @dataclass(frozen=True)
 class SynthClass:
     "One SynthInstruments class: an AudioSet label, a picture and a sound."
@@ -34,6 +36,7 @@ class SynthClass:
     pitches: tuple = (48, 84)  # lowest and highest MIDI pitch for 'melody'
     drum_keys: tuple = ()  # GM percussion keys for 'percussion'
 
+# %% ../nbs/03a_synth_scenes.ipynb 7
 SYNTH_CLASSES = (
     SynthClass('Piano', '/m/05r5c', '1f3b9', 'melody', program=0, pitches=(48, 84)),
     SynthClass('Electric guitar', '/m/02sgy', '1f3b8', 'melody', program=29, pitches=(40, 76)),
@@ -57,13 +60,13 @@ CLUTTER_PICTURES = {'Potted plant': '1fab4', 'Chair': '1fa91', 'Books': '1f4da',
                     'Light bulb': '1f4a1', 'Teddy bear': '1f9f8', 'Framed picture': '1f5bc-fe0f',
                     'Couch and lamp': '1f6cb-fe0f'}  # silent pictures: name -> Fluent Emoji 3D file stem
 
-# %% ../nbs/03a_synth_scenes.ipynb 12
+# %% ../nbs/03a_synth_scenes.ipynb 11
 @dataclass(frozen=True)
 class SynthConfig:
     "How SynthInstruments clips look and sound; the defaults make the bundled demo set."
     duration: float = 10.0  # seconds per clip (AudioSet clips are 10 s)
     fps: int = 25  # video frame rate
-    sample_rate: int = 48_000  # audio rate (Hz)
+    sample_rate: int = PAPER_SAMPLE_RATE  # audio rate (Hz): the paper's 48 kHz
     width: int = 256  # frame width (pixels, a multiple of 128: see below)
     height: int = 256  # frame height (pixels, even)
     min_size: float = 0.25  # smallest instrument height, as a fraction of the frame height
@@ -251,7 +254,9 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
     return ClipPlan(index, seed, ytid, start, split, synth_class, float(tempo), events,
                     float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background)
 
-# %% ../nbs/03a_synth_scenes.ipynb 28
+# %% ../nbs/03a_synth_scenes.ipynb 26
+_SOUNDFONT_RATE = 48_000  # Hz: midirenderer renders the SoundFont at this rate
+
 @cache
 def _soundfont():
     return (Path(pretty_midi.__file__).parent/'TimGM6mb.sf2').read_bytes()
@@ -264,7 +269,7 @@ def _render_midi(plan, n):
     midi.instruments.append(instrument)
     buffer = io.BytesIO(); midi.write(buffer)
     with wave.open(io.BytesIO(midirenderer.render_wave_from(_soundfont(), buffer.getvalue()))) as w:
-        if w.getframerate() != 48_000 or w.getsampwidth() != 2: raise RuntimeError(f'midirenderer gave {w.getframerate()} Hz, {w.getsampwidth()} bytes')
+        if w.getframerate() != _SOUNDFONT_RATE or w.getsampwidth() != 2: raise RuntimeError(f'midirenderer gave {w.getframerate()} Hz, {w.getsampwidth()} bytes')
         stereo = np.frombuffer(w.readframes(w.getnframes()), np.int16).reshape(-1, w.getnchannels())
     mono = stereo.mean(1, dtype=np.float32)[:n] / 32768
     return np.pad(mono, (0, n - len(mono)))
@@ -292,7 +297,7 @@ def _pink_noise(rng, n):
     noise = np.fft.irfft(spectrum, n)
     return noise / noise.std()
 
-# %% ../nbs/03a_synth_scenes.ipynb 29
+# %% ../nbs/03a_synth_scenes.ipynb 27
 def render_audio(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  noise: bool = True,  # add the background noise at the plan's SNR
@@ -305,7 +310,7 @@ def render_audio(plan: ClipPlan,  # the clip
     if noise: sound += _pink_noise(rng, n) * np.sqrt(np.mean(sound ** 2)) * 10 ** (-plan.snr_db / 20)
     return np.clip(sound, -1, 1).astype(np.float32)
 
-# %% ../nbs/03a_synth_scenes.ipynb 33
+# %% ../nbs/03a_synth_scenes.ipynb 31
 def ground_truth(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  ) -> dict:
@@ -319,7 +324,7 @@ def ground_truth(plan: ClipPlan,  # the clip
                               boxes=o['boxes'].tolist()) for o in plan.objects],
                 clutter=[dict(name=c['name'], box=c['box']) for c in plan.clutter])
 
-# %% ../nbs/03a_synth_scenes.ipynb 36
+# %% ../nbs/03a_synth_scenes.ipynb 34
 def _background(plan, config):
     "The clip's background with its clutter pictures pasted on, an RGBA image."
     W, H, b = config.width, config.height, plan.background
@@ -339,7 +344,6 @@ def _background(plan, config):
         canvas.alpha_composite(_sized_sprite(item['picture'], x2 - x1, y2 - y1), (x1, y1))
     return canvas
 
-# %% ../nbs/03a_synth_scenes.ipynb 37
 def render_frames(plan: ClipPlan,  # the clip
                   config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                   ) -> np.ndarray:
@@ -354,7 +358,7 @@ def render_frames(plan: ClipPlan,  # the clip
         frames[k] = np.asarray(frame.convert('RGB'))
     return frames
 
-# %% ../nbs/03a_synth_scenes.ipynb 39
+# %% ../nbs/03a_synth_scenes.ipynb 36
 def show_ground_truth(record: dict,  # a clip's ground truth (`ground_truth`, or a line of ground_truth.jsonl)
                       frame: np.ndarray,  # (H, W, 3) the clip's frame number `k`
                       k: int = 0,  # frame number
