@@ -14,12 +14,13 @@ from fastcore.parallel import parallel
 from fastcore.script import call_parse
 
 from .clipwriter import write_clip
+from .core import atomic_write_text
 from .synth_scenes import SynthConfig, ground_truth, plan_clip, render_audio, render_frames
 
 # %% auto 0
 __all__ = ['SYNTH_LAYOUT', 'synth_clip', 'synth_instruments', 'ots_synth']
 
-# %% ../nbs/03_synth.ipynb 5
+# %% ../nbs/03_synth.ipynb 6
 SYNTH_LAYOUT = """SynthInstruments on disk (written by `synth_instruments` / `ots_synth`):
 
 <root>/videos/<YTID>_<start_ms>.mp4   one clip; <start_ms> = round(1000 * start_seconds), e.g.
@@ -35,7 +36,7 @@ SYNTH_LAYOUT = """SynthInstruments on disk (written by `synth_instruments` / `ot
 <root>/synth_config.json              the seed and the knobs the files were made with (checked on resume).
 <root>/.partial/                      clips being written; a finished clip is renamed into videos/."""
 
-# %% ../nbs/03_synth.ipynb 7
+# %% ../nbs/03_synth.ipynb 8
 def synth_clip(index: int,  # clip number
                root: str | Path,  # dataset folder
                seed: int = 0,  # dataset seed
@@ -51,7 +52,7 @@ def _write_planned(plan, root, config):
         partial_path = root/'.partial'/f'{plan.clip_id}.mp4'
         write_clip(partial_path, render_frames(plan, config), fps=config.fps, audio=render_audio(plan, config),
                    sample_rate=config.sample_rate, crf=config.crf, threads=config.encoder_threads, aac_coder=config.aac_coder)
-        os.replace(partial_path, root/plan.file)
+        os.replace(partial_path, root/plan.file)  # not `core.atomic_write`: the muxer needs the name to end in .mp4
     except Exception as e: return f'{plan.file}: {type(e).__name__}: {e}'
 
 def _synth_job(index, root, seed, config):
@@ -60,19 +61,14 @@ def _synth_job(index, root, seed, config):
     there = (root/plan.file).exists()
     return ground_truth(plan, config), not there, None if there else _write_planned(plan, root, config)
 
-# %% ../nbs/03_synth.ipynb 9
+# %% ../nbs/03_synth.ipynb 11
 def _write_segments(path, records, seed):
     classes = {r['label'] for r in records}
     lines = [f'# Segments csv created by objects_that_sound.synth (SynthInstruments, seed {seed})',
              f'# num_ytids={len(records)}, num_segs={len(records)}, num_pos={len(records)}, num_classes={len(classes)}',
              '# YTID, start_seconds, end_seconds, positive_labels']
     lines += [f'{r["ytid"]}, {r["start_seconds"]:.3f}, {r["end_seconds"]:.3f}, "{r["label"]}"' for r in records]
-    _write_atomic(path, '\n'.join(lines) + '\n')
-
-def _write_atomic(path, text):
-    temporary = path.with_name(f'.{path.name}.partial')
-    temporary.write_text(text)
-    os.replace(temporary, path)
+    atomic_write_text(path, '\n'.join(lines) + '\n')
 
 def _check_config(root, seed, config):
     "Record the seed and knobs in `root`, or fail if the clips there were made with others."
@@ -82,9 +78,9 @@ def _check_config(root, seed, config):
         recorded = dict(seed=recorded.pop('seed'), **asdict(SynthConfig(**recorded)))  # knobs added since take their defaults
         if recorded != settings:
             raise ValueError(f'{path}: the clips in {root} were made with {path.read_text()}, not {settings}; use another folder')
-    _write_atomic(path, json.dumps(settings, indent=1))
+    atomic_write_text(path, json.dumps(settings, indent=1))
 
-# %% ../nbs/03_synth.ipynb 10
+# %% ../nbs/03_synth.ipynb 12
 def synth_instruments(root: str | Path,  # dataset folder (created)
                       n_clips: int = 320,  # number of clips
                       seed: int = 0,  # same seed, byte-identical files
@@ -109,7 +105,7 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
     records = [r for r, _, problem in results if not problem]
     for split, name in (('train', 'balanced_train_segments.csv'), ('eval', 'eval_segments.csv')):
         _write_segments(root/name, [r for r in records if r['split'] == split], seed)
-    _write_atomic(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
+    atomic_write_text(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
     return records
 
 # %% ../nbs/03_synth.ipynb 28
