@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -17,11 +18,12 @@ import pandas as pd
 import torch
 from fastai.callback.core import Callback
 from fastai.callback.progress import CSVLogger
-from fastai.callback.tracker import SaveModelCallback
-from fastai.learner import Learner
+from fastai.learner import Learner, save_model
+from fastcore.foundation import L
 from fastai.torch_core import default_device, rank_distrib
 
 from .cache import ClipCache
+from .core import atomic_write
 from .sampling import AVCDataLoader, AVCSampler, avc_batch_transforms, avc_dataloaders
 from .models import count_parameters
 from .networks import make_network
@@ -29,8 +31,8 @@ from .learner import avc_learner, avc_metrics, calibrate_decision
 from .distributed import distributed_training
 
 # %% auto 0
-__all__ = ['PRESETS', 'TrainingPreset', 'training_preset', 'EpochOffset', 'HistoryLog', 'train_on_cache', 'plot_history',
-           'plot_runs', 'evaluate_avc']
+__all__ = ['PRESETS', 'TrainingPreset', 'training_preset', 'EpochOffset', 'EpochCheckpoint', 'HistoryLog', 'train_on_cache',
+           'plot_history', 'plot_runs', 'evaluate_avc']
 
 # %% ../nbs/10_train.ipynb 5
 @dataclass(frozen=True)
@@ -77,11 +79,32 @@ class EpochOffset(Callback):
     def before_epoch(self): self.learn.epoch += self.start
 
 # %% ../nbs/10_train.ipynb 11
-def _last_saved_epoch(models_dir: Path) -> int | None:
-    "The highest epoch with a checkpoint `epoch_<n>.pth` in `models_dir`, if any."
-    epochs = [int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name))]
-    return max(epochs, default=None)
+class EpochCheckpoint(Callback):
+    "Save the model and optimiser after every epoch to `<model_dir>/epoch_<n>.pth`, atomically."
+    order = 70  # after the Recorder and the loggers have closed the epoch
+    def after_epoch(self):
+        if rank_distrib(): return  # one process writes
+        path = self.learn.path/self.learn.model_dir/f'epoch_{self.epoch}.pth'
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, lambda temporary: save_model(temporary, self.learn.model, self.learn.opt, with_opt=True))
 
+# %% ../nbs/10_train.ipynb 12
+def _saved_epochs(models_dir: Path) -> list[int]:
+    "The epochs with a checkpoint `epoch_<n>.pth` in `models_dir`, newest first."
+    return sorted((int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name))), reverse=True)
+
+def _resume(learn: Learner) -> int:
+    "Load the newest readable checkpoint of `learn`'s run and return the epoch to start from (0: none)."
+    for epoch in _saved_epochs(learn.path/learn.model_dir):
+        try:
+            learn.load(f'epoch_{epoch}', with_opt=True)
+            return epoch + 1
+        except Exception as error:
+            warnings.warn(f'{learn.path/learn.model_dir}/epoch_{epoch}.pth cannot be read ({type(error).__name__}: '
+                          f'{str(error)[:200]}); resuming from the checkpoint before it')
+    return 0
+
+# %% ../nbs/10_train.ipynb 13
 def _record_settings(out: Path, settings: dict):
     "Save the run's settings in `out`, or refuse to continue a run made with other ones (the number of epochs may grow)."
     path = out/'settings.json'
@@ -90,9 +113,9 @@ def _record_settings(out: Path, settings: dict):
         if recorded != settings:
             changed = {k: (recorded.get(k), settings.get(k)) for k in settings.keys() | recorded.keys() if recorded.get(k) != settings.get(k)}
             raise ValueError(f'{out}: this run was started with other settings (recorded → asked): {changed}; use another folder')
-    else: path.write_text(json.dumps(settings, indent=1))
+    else: atomic_write(path, lambda f: Path(f).write_text(json.dumps(settings, indent=1)))
 
-# %% ../nbs/10_train.ipynb 12
+# %% ../nbs/10_train.ipynb 14
 class HistoryLog(CSVLogger):
     "fastai's `CSVLogger` appending to a run's `history.csv`: one header line however often the run resumes."
     def __init__(self, fname: str = 'history.csv'): super().__init__(fname, append=True)
@@ -104,7 +127,13 @@ class HistoryLog(CSVLogger):
         if new_file: self.file.write(','.join(self.recorder.metric_names) + '\n')
         self.old_logger, self.learn.logger = self.logger, self._write_line
 
-# %% ../nbs/10_train.ipynb 14
+def _forget_epochs_from(history: Path, epoch: int):
+    "Drop the rows of `history` from `epoch` on: a run killed after logging an epoch but before saving it redoes that epoch."
+    if not history.exists(): return
+    kept = [line for line in history.read_text().splitlines(keepends=True) if not line[:1].isdigit() or int(line.split(',')[0]) < epoch]
+    atomic_write(history, lambda f: Path(f).write_text(''.join(kept)))
+
+# %% ../nbs/10_train.ipynb 16
 def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its folder)
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
@@ -132,10 +161,9 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     if preset.schedule not in ('paper', 'cosine'): raise ValueError(f"unknown schedule {preset.schedule!r}: choose 'paper' or 'cosine'")
     learn = avc_learner(dls, network, loss=preset.loss, temperature=preset.temperature, path=out, model_dir='models',
                         cosine_epochs=preset.epochs if preset.schedule == 'cosine' else None)
-    learn.add_cb(SaveModelCallback(every_epoch=True, fname='epoch', with_opt=True))
-    last = _last_saved_epoch(out/'models')
-    if last is not None: learn.load(f'epoch_{last}', with_opt=True)
-    start = 0 if last is None else last + 1
+    learn.add_cb(EpochCheckpoint())
+    start = _resume(learn)
+    if rank_distrib() == 0: _forget_epochs_from(out/'history.csv', start)
     dls.train.passes = start  # the sampler continues with the next pass's pairs
     if start < preset.epochs:
         if rank_distrib() == 0: print(f'{preset}\n{count_parameters(network):,} parameters; training from epoch {start} on {train}')
@@ -158,10 +186,11 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
 
 def _model_state(path: str | Path) -> dict:
     "The network weights in a model file saved by fastai (with or without the optimiser) or by `torch.save`."
-    state = torch.load(path, map_location='cpu', weights_only=True)
+    with torch.serialization.safe_globals([L]):  # fastai saves the optimiser's hyper-parameters in an `L`
+        state = torch.load(path, map_location='cpu', weights_only=True)
     return state['model'] if 'model' in state and 'opt' in state else state
 
-# %% ../nbs/10_train.ipynb 16
+# %% ../nbs/10_train.ipynb 18
 def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or the table read from it)
                  pairs_per_epoch: int,  # training pairs per epoch, for the horizontal axis
                  title: str = '',  # above the figure
@@ -181,7 +210,7 @@ def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or 
     fig.tight_layout()
     return fig
 
-# %% ../nbs/10_train.ipynb 17
+# %% ../nbs/10_train.ipynb 19
 def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
               runs: list[str],  # which runs to draw
               title: str = '',  # above the figure
@@ -198,7 +227,7 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
     fig.tight_layout()
     return fig
 
-# %% ../nbs/10_train.ipynb 23
+# %% ../nbs/10_train.ipynb 27
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
