@@ -207,7 +207,9 @@ def default_exp(nb_path):
             if m: return m[1]
 
 def public_api(modname, lib):
-    "Public names of a module (`__all__`) and the public methods its public classes define."
+    """Public names of a module (`__all__`) and the public methods its public classes define; a method that
+    overrides a framework hook (a name a torch or fastai base class already has: `forward`, `before_epoch`,
+    `create_item`, ...) is left to the class's prose."""
     mod = importlib.import_module(f'{lib}.{modname}')
     names = []
     for n in getattr(mod, '__all__', []):
@@ -219,6 +221,7 @@ def public_api(modname, lib):
             if k.startswith('_'): continue
             f = v.__func__ if isinstance(v, (staticmethod, classmethod)) else v
             if not inspect.isfunction(f) or not (f.__module__ or '').startswith(lib): continue
+            if any(hasattr(base, k) for base in obj.__mro__[1:] if not base.__module__.startswith(lib)): continue
             names.append(f'{n}.{k}')
     return names
 
