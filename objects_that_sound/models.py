@@ -105,7 +105,7 @@ class EmbeddingHead(nn.Module):
         embedding = self.centre(self.fc2(F.relu(self.fc1(pooled))))  # (B, D)
         return F.normalize(embedding, dim=1) if self.normalise else embedding
 
-# %% ../nbs/08_models.ipynb 24
+# %% ../nbs/08_models.ipynb 26
 def count_parameters(network: nn.Module) -> int:
     "The number of learnable parameters of `network`."
     return sum(parameter.numel() for parameter in network.parameters() if parameter.requires_grad)

@@ -63,7 +63,7 @@ class AVENet(AVCNetwork):
         "Make fc3's score `scale` · score + `bias`."
         _rescale_two_way(self.fc3, scale, bias)
 
-# %% ../nbs/08a_networks.ipynb 20
+# %% ../nbs/08a_networks.ipynb 18
 class L3Net(AVCNetwork):
     "L³-Net: the AVC task decided by a classifier on the concatenated pooled ConvNet features."
     def __init__(self,
@@ -147,7 +147,7 @@ class AVOLNet(AVCNetwork):
             self.conv7.weight.mul_(scale)
             self.conv7.bias.mul_(scale).add_(bias)
 
-# %% ../nbs/08a_networks.ipynb 35
+# %% ../nbs/08a_networks.ipynb 36
 NETWORKS = {'ave': AVENet, 'l3': L3Net, 'avol': AVOLNet}
 
 def make_network(name: str,  # 'ave' (AVE-Net), 'l3' (L³-Net) or 'avol' (AVOL-Net)
