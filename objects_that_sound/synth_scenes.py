@@ -196,7 +196,7 @@ class ClipPlan:
     background: dict  # parameters of the procedural background
 
     @property
-    def clip_id(self): return f'{self.ytid}_{1000 * self.start_seconds}'
+    def clip_id(self): from objects_that_sound.audioset import clip_id; return clip_id(self.ytid, self.start_seconds)  # the library's one naming rule
     @property
     def file(self): return f'videos/{self.clip_id}.mp4'
     @property
