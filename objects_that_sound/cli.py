@@ -29,6 +29,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
               sample_rate: int = None,  # Hz of the network's audio (paper: 48 kHz)
               epochs: int = None,  # total epochs
               pairs_per_epoch: int = None,  # AVC pairs per epoch (paper preset: one per training clip)
+              valid_pairs: int = None,  # validation pairs drawn after each epoch, half corresponding
               lr: float = None,  # Adam's learning rate at the start
               bs: int = None,  # pairs per batch (per process)
               sync_bn: bool = False,  # BatchNorm statistics over all processes (multi-GPU)
@@ -39,7 +40,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
     "Train AVE-Net, L3-Net or AVOL-Net on audio-visual correspondence from a prepared cache; re-run to resume."
     resize = round(image_size * RESIZE / FRAME_SIZE) if image_size else None  # the paper's crop-to-frame ratio
     chosen = training_preset(preset, network=network, loss=loss, width=width, image_size=image_size, resize=resize,
-                             sample_rate=sample_rate, epochs=epochs, pairs_per_epoch=pairs_per_epoch, lr=lr, bs=bs,
+                             sample_rate=sample_rate, epochs=epochs, pairs_per_epoch=pairs_per_epoch, valid_pairs=valid_pairs, lr=lr, bs=bs,
                              sync_bn=sync_bn or None)
     learn = train_on_cache(cache, out, valid or 0.1, chosen, warm_start=warm_start, workers=workers, seed=seed, progress=False)
     if rank_distrib() == 0:
