@@ -31,7 +31,7 @@ from .learner import avc_learner, avc_metrics, calibrate_decision
 from .distributed import distributed_training
 
 # %% auto 0
-__all__ = ['PRESETS', 'TrainingPreset', 'training_preset', 'EpochOffset', 'EpochCheckpoint', 'HistoryLog', 'train_on_cache',
+__all__ = ['PRESETS', 'TrainingPreset', 'training_preset', 'ContinueRun', 'EpochCheckpoint', 'HistoryLog', 'train_on_cache',
            'plot_history', 'plot_runs', 'evaluate_avc']
 
 # %% ../nbs/10_train.ipynb 5
@@ -72,37 +72,50 @@ def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper'
     return dataclasses.replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
 # %% ../nbs/10_train.ipynb 10
-class EpochOffset(Callback):
-    "Number the epochs of this `fit` from `start`, so a resumed run continues the count (and the schedule)."
+class ContinueRun(Callback):
+    "Continue a run at epoch `start`: number the epochs from there (so the schedule continues) and restore the running training loss."
     order = -20  # before every other callback reads `epoch`
-    def __init__(self, start: int): self.start = start
-    def before_epoch(self): self.learn.epoch += self.start
+    def __init__(self, start: int,  # the first epoch this fit trains
+                 smooth_loss: dict | None = None):  # the Recorder's running loss when the run stopped: {'val', 'count'}
+        self.start, self.smooth_loss = start, smooth_loss
+    def before_epoch(self):
+        self.learn.epoch += self.start
+        if self.smooth_loss and self.learn.epoch == self.start:  # after the Recorder's reset in before_fit
+            self.recorder.smooth_loss.val = torch.tensor(self.smooth_loss['val'])
+            self.recorder.smooth_loss.count = self.smooth_loss['count']
 
 # %% ../nbs/10_train.ipynb 11
 class EpochCheckpoint(Callback):
-    "Save the model and optimiser after every epoch to `<model_dir>/epoch_<n>.pth`, atomically."
+    "After every epoch, save the model and optimiser to `<model_dir>/epoch_<n>.pth` and the running loss to `epoch_<n>.json`, atomically."
     order = 70  # after the Recorder and the loggers have closed the epoch
+    def after_train(self): self.trained_epoch = self.epoch
     def after_epoch(self):
-        if rank_distrib(): return  # one process writes
-        path = self.learn.path/self.learn.model_dir/f'epoch_{self.epoch}.pth'
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, lambda temporary: save_model(temporary, self.learn.model, self.learn.opt, with_opt=True))
+        # `learn.validate()` also ends with after_epoch: save only an epoch that trained, and only once
+        if rank_distrib() or getattr(self, 'trained_epoch', None) != self.epoch: return
+        self.trained_epoch = None
+        models = self.learn.path/self.learn.model_dir
+        models.mkdir(parents=True, exist_ok=True)
+        smooth_loss = self.recorder.smooth_loss
+        state = dict(val=float(smooth_loss.val), count=smooth_loss.count)
+        atomic_write(models/f'epoch_{self.epoch}.json', lambda f: Path(f).write_text(json.dumps(state)))  # before the checkpoint that needs it
+        atomic_write(models/f'epoch_{self.epoch}.pth', lambda f: save_model(f, self.learn.model, self.learn.opt, with_opt=True))
 
 # %% ../nbs/10_train.ipynb 12
 def _saved_epochs(models_dir: Path) -> list[int]:
     "The epochs with a checkpoint `epoch_<n>.pth` in `models_dir`, newest first."
     return sorted((int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name))), reverse=True)
 
-def _resume(learn: Learner) -> int:
-    "Load the newest readable checkpoint of `learn`'s run and return the epoch to start from (0: none)."
-    for epoch in _saved_epochs(learn.path/learn.model_dir):
+def _resume(learn: Learner) -> ContinueRun:
+    "Load the newest readable checkpoint of `learn`'s run; return how to continue from it (from epoch 0 if none)."
+    models = learn.path/learn.model_dir
+    for epoch in _saved_epochs(models):
         try:
             learn.load(f'epoch_{epoch}', with_opt=True)
-            return epoch + 1
+            return ContinueRun(epoch + 1, json.loads((models/f'epoch_{epoch}.json').read_text()))
         except Exception as error:
-            warnings.warn(f'{learn.path/learn.model_dir}/epoch_{epoch}.pth cannot be read ({type(error).__name__}: '
+            warnings.warn(f'{models}/epoch_{epoch}.pth cannot be read ({type(error).__name__}: '
                           f'{str(error)[:200]}); resuming from the checkpoint before it')
-    return 0
+    return ContinueRun(0)
 
 # %% ../nbs/10_train.ipynb 13
 def _record_settings(out: Path, settings: dict):
@@ -162,13 +175,14 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     learn = avc_learner(dls, network, loss=preset.loss, temperature=preset.temperature, path=out, model_dir='models',
                         cosine_epochs=preset.epochs if preset.schedule == 'cosine' else None)
     learn.add_cb(EpochCheckpoint())
-    start = _resume(learn)
+    continuation = _resume(learn)
+    start = continuation.start
     if rank_distrib() == 0: _forget_epochs_from(out/'history.csv', start)
     dls.train.passes = start  # the sampler continues with the next pass's pairs
     if start < preset.epochs:
         if rank_distrib() == 0: print(f'{preset}\n{count_parameters(network):,} parameters; training from epoch {start} on {train}')
         with distributed_training(learn, sync_bn=preset.sync_bn):
-            fit = partial(learn.fit, preset.epochs - start, preset.lr, cbs=[EpochOffset(start)] + ([HistoryLog()] if rank_distrib() == 0 else []))
+            fit = partial(learn.fit, preset.epochs - start, preset.lr, cbs=[continuation] + ([HistoryLog()] if rank_distrib() == 0 else []))
             if progress: fit()
             else:
                 with learn.no_bar(): fit()  # one printed line per epoch
