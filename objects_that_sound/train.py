@@ -18,6 +18,7 @@ import pandas as pd
 import torch
 from fastai.callback.core import Callback
 from fastai.callback.progress import CSVLogger
+from fastai.data.core import DataLoaders
 from fastai.learner import Learner, save_model
 from fastcore.foundation import L
 from fastai.torch_core import default_device, rank_distrib
@@ -147,6 +148,17 @@ def _forget_epochs_from(history: Path, epoch: int):
     atomic_write(history, lambda f: Path(f).write_text(''.join(kept)))
 
 # %% ../nbs/10_train.ipynb 16
+def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
+    "Refuse, before any training, a run that would take no step or measure nothing."
+    train_clips, valid_clips = len(dls.train.sampler), len(dls.valid.sampler)
+    if len(dls.train) == 0:
+        raise ValueError(f'{train.root}: {train_clips} training clips give {dls.train.n} pairs an epoch, fewer than one batch of {bs}: '
+                         f'no training step would be taken. Use at least {bs} training clips, more pairs per epoch, or a smaller batch size')
+    if valid_clips == 0 or len(set(dls.valid.sampler.video.tolist())) < 2:
+        raise ValueError(f'{train.root}: {valid_clips} validation clips, from fewer than 2 videos: a validation pass needs clips of '
+                         f'at least 2 videos (its negatives pair one video with another); hold out more videos or give a validation cache')
+
+# %% ../nbs/10_train.ipynb 18
 def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its folder)
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
@@ -168,6 +180,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     dls = avc_dataloaders(train, valid, bs=preset.bs, size=preset.image_size, resize=preset.resize,
                           n_train=preset.pairs_per_epoch, n_valid=preset.valid_pairs, sample_rate=preset.sample_rate,
                           seed=seed, num_workers=workers, train_positive_fraction=1.0 if preset.loss == 'contrastive' else 0.5)
+    _check_enough_data(dls, train, preset.bs)
     options = dict(centre_embeddings=True) if preset.centre_embeddings else {}
     network = make_network(preset.network, preset.width, preset.sample_rate, **options)
     if warm_start: network.load_state_dict(_model_state(warm_start))
@@ -204,7 +217,7 @@ def _model_state(path: str | Path) -> dict:
         state = torch.load(path, map_location='cpu', weights_only=True)
     return state['model'] if 'model' in state and 'opt' in state else state
 
-# %% ../nbs/10_train.ipynb 18
+# %% ../nbs/10_train.ipynb 20
 def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or the table read from it)
                  pairs_per_epoch: int,  # training pairs per epoch, for the horizontal axis
                  title: str = '',  # above the figure
@@ -224,7 +237,7 @@ def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or 
     fig.tight_layout()
     return fig
 
-# %% ../nbs/10_train.ipynb 19
+# %% ../nbs/10_train.ipynb 21
 def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
               runs: list[str],  # which runs to draw
               title: str = '',  # above the figure
@@ -241,7 +254,7 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
     fig.tight_layout()
     return fig
 
-# %% ../nbs/10_train.ipynb 27
+# %% ../nbs/10_train.ipynb 30
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
