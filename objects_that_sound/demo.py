@@ -20,6 +20,7 @@ __all__ = ['DEMO_CACHE_SAMPLE_RATE', 'run_demo']
 # %% ../nbs/12_demo.ipynb 6
 DEMO_CACHE_SAMPLE_RATE = 16_000  # Hz: the demo caches' audio rate, unless the network listens to less
 
+# %% ../nbs/12_demo.ipynb 7
 def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches and the run
              n_clips: int = 5000,  # SynthInstruments clips to generate (a fifth become the test list)
              duration: float = 2.0,  # seconds per clip

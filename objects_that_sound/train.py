@@ -57,13 +57,14 @@ class TrainingPreset:
     schedule: str = 'paper'  # learning rate: 'paper' (×0.94 every 16 epochs) or 'cosine' (to 0 over the run; not the paper's)
     keep_best: bool = False  # end with the epoch of the best validation ROC AUC instead of the last
 
+# %% ../nbs/10_train.ipynb 6
 PRESETS = {
     'paper': TrainingPreset('paper'),
     'cpu': TrainingPreset('cpu', width=0.25, image_size=96, resize=108, sample_rate=8_000, loss='contrastive',
                           lr=1e-3, epochs=14, pairs_per_epoch=8192, keep_best=True),
 }
 
-# %% ../nbs/10_train.ipynb 6
+# %% ../nbs/10_train.ipynb 7
 def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper' with a GPU, 'cpu' without
                     **overrides,  # fields to change (None values are ignored)
                    ) -> TrainingPreset:
@@ -72,7 +73,7 @@ def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper'
     if name not in PRESETS: raise ValueError(f'unknown preset {name!r}: choose one of {", ".join(PRESETS)}')
     return dataclasses.replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
-# %% ../nbs/10_train.ipynb 10
+# %% ../nbs/10_train.ipynb 11
 class ContinueRun(Callback):
     "Continue a run at epoch `start`: number the epochs from there (so the schedule continues) and restore the running training loss."
     order = -20  # before every other callback reads `epoch`
@@ -85,7 +86,7 @@ class ContinueRun(Callback):
             self.recorder.smooth_loss.val = torch.tensor(self.smooth_loss['val'])
             self.recorder.smooth_loss.count = self.smooth_loss['count']
 
-# %% ../nbs/10_train.ipynb 11
+# %% ../nbs/10_train.ipynb 12
 class EpochCheckpoint(Callback):
     "After every epoch, save the model and optimiser to `<model_dir>/epoch_<n>.pth` and the running loss to `epoch_<n>.json`, atomically."
     order = 70  # after the Recorder and the loggers have closed the epoch
@@ -101,11 +102,12 @@ class EpochCheckpoint(Callback):
         atomic_write(models/f'epoch_{self.epoch}.json', lambda f: Path(f).write_text(json.dumps(state)))  # before the checkpoint that needs it
         atomic_write(models/f'epoch_{self.epoch}.pth', lambda f: save_model(f, self.learn.model, self.learn.opt, with_opt=True))
 
-# %% ../nbs/10_train.ipynb 12
+# %% ../nbs/10_train.ipynb 13
 def _saved_epochs(models_dir: Path) -> list[int]:
     "The epochs with a checkpoint `epoch_<n>.pth` in `models_dir`, newest first."
     return sorted((int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name))), reverse=True)
 
+# %% ../nbs/10_train.ipynb 14
 def _resume(learn: Learner) -> ContinueRun:
     "Load the newest readable checkpoint of `learn`'s run; return how to continue from it (from epoch 0 if none)."
     models = learn.path/learn.model_dir
@@ -118,7 +120,7 @@ def _resume(learn: Learner) -> ContinueRun:
                           f'{str(error)[:200]}); resuming from the checkpoint before it')
     return ContinueRun(0)
 
-# %% ../nbs/10_train.ipynb 13
+# %% ../nbs/10_train.ipynb 15
 def _record_settings(out: Path, settings: dict):
     "Save the run's settings in `out`, or refuse to continue a run made with other ones (the number of epochs may grow)."
     path = out/'settings.json'
@@ -129,7 +131,7 @@ def _record_settings(out: Path, settings: dict):
             raise ValueError(f'{out}: this run was started with other settings (recorded → asked): {changed}; use another folder')
     else: atomic_write(path, lambda f: Path(f).write_text(json.dumps(settings, indent=1)))
 
-# %% ../nbs/10_train.ipynb 14
+# %% ../nbs/10_train.ipynb 16
 class HistoryLog(CSVLogger):
     "fastai's `CSVLogger` appending to a run's `history.csv`: one header line however often the run resumes."
     def __init__(self, fname: str = 'history.csv'): super().__init__(fname, append=True)
@@ -141,13 +143,14 @@ class HistoryLog(CSVLogger):
         if new_file: self.file.write(','.join(self.recorder.metric_names) + '\n')
         self.old_logger, self.learn.logger = self.logger, self._write_line
 
+# %% ../nbs/10_train.ipynb 17
 def _forget_epochs_from(history: Path, epoch: int):
     "Drop the rows of `history` from `epoch` on: a run killed after logging an epoch but before saving it redoes that epoch."
     if not history.exists(): return
     kept = [line for line in history.read_text().splitlines(keepends=True) if not line[:1].isdigit() or int(line.split(',')[0]) < epoch]
     atomic_write(history, lambda f: Path(f).write_text(''.join(kept)))
 
-# %% ../nbs/10_train.ipynb 16
+# %% ../nbs/10_train.ipynb 19
 def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
     "Refuse, before any training, a run that would take no step or measure nothing."
     train_clips, valid_clips = len(dls.train.sampler), len(dls.valid.sampler)
@@ -158,7 +161,7 @@ def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
         raise ValueError(f'{train.root}: {valid_clips} validation clips, from fewer than 2 videos: a validation pass needs clips of '
                          f'at least 2 videos (its negatives pair one video with another); hold out more videos or give a validation cache')
 
-# %% ../nbs/10_train.ipynb 18
+# %% ../nbs/10_train.ipynb 21
 def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its folder)
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
@@ -211,13 +214,14 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
         plt.close('all')
     return learn
 
+# %% ../nbs/10_train.ipynb 22
 def _model_state(path: str | Path) -> dict:
     "The network weights in a model file saved by fastai (with or without the optimiser) or by `torch.save`."
     with torch.serialization.safe_globals([L]):  # fastai saves the optimiser's hyper-parameters in an `L`
         state = torch.load(path, map_location='cpu', weights_only=True)
     return state['model'] if 'model' in state and 'opt' in state else state
 
-# %% ../nbs/10_train.ipynb 20
+# %% ../nbs/10_train.ipynb 24
 def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or the table read from it)
                  pairs_per_epoch: int,  # training pairs per epoch, for the horizontal axis
                  title: str = '',  # above the figure
@@ -237,7 +241,7 @@ def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or 
     fig.tight_layout()
     return fig
 
-# %% ../nbs/10_train.ipynb 21
+# %% ../nbs/10_train.ipynb 25
 def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
               runs: list[str],  # which runs to draw
               title: str = '',  # above the figure
@@ -254,7 +258,7 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
     fig.tight_layout()
     return fig
 
-# %% ../nbs/10_train.ipynb 30
+# %% ../nbs/10_train.ipynb 34
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
