@@ -4,11 +4,14 @@
 
 # %% ../nbs/00_core.ipynb 3
 from __future__ import annotations
+import functools
 import os
+import sys
 from pathlib import Path
 
 # %% auto 0
-__all__ = ['PAPER_SAMPLE_RATE', 'PAIR_SECONDS', 'FRAME_SIZE', 'RESIZE', 'atomic_write', 'atomic_write_text']
+__all__ = ['PAPER_SAMPLE_RATE', 'PAIR_SECONDS', 'FRAME_SIZE', 'RESIZE', 'atomic_write', 'atomic_write_text', 'InputError',
+           'console_script']
 
 # %% ../nbs/00_core.ipynb 6
 PAPER_SAMPLE_RATE = 48_000  # Hz: all audio is "resampled to 48 kHz mono" (Section 3)
@@ -35,3 +38,18 @@ def atomic_write_text(path: str | Path,  # the file to create or replace
                       ) -> Path:
     "Replace the content of `path` with `text`, atomically (see `atomic_write`)."
     return atomic_write(path, lambda f: Path(f).write_text(text))
+
+# %% ../nbs/00_core.ipynb 16
+class InputError(ValueError):
+    "An input a user gave that cannot be used; the message names it (file, option, value) and says what is wrong."
+
+# %% ../nbs/00_core.ipynb 17
+def console_script(script):
+    "Wrap a console script so that an `InputError` ends it with one line on stderr and exit status 2."
+    @functools.wraps(script)
+    def run(*args, **kwargs):
+        try: return script(*args, **kwargs)
+        except InputError as error:
+            print(f'{script.__name__}: error: {error}', file=sys.stderr)
+            raise SystemExit(2) from None
+    return run
