@@ -9,7 +9,7 @@ from pathlib import Path
 from fastcore.script import call_parse
 from fastai.torch_core import rank_distrib
 
-from .core import FRAME_SIZE, RESIZE
+from .core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError, console_script
 from .demo import run_demo
 from .train import training_preset, train_on_cache
 
@@ -18,6 +18,7 @@ __all__ = ['ots_train', 'ots_demo']
 
 # %% ../nbs/13_cli.ipynb 6
 @call_parse
+@console_script
 def ots_train(cache: str,  # training cache folder, written by ots_prepare
               out: str = 'runs/train',  # run folder (re-run with the same folder to resume)
               valid: str = None,  # validation cache folder; default: hold out 10% of the training videos
@@ -38,6 +39,10 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
               seed: int = 0,  # seed of the sampling, the split and the initial weights
              ):
     "Train AVE-Net, L3-Net or AVOL-Net on audio-visual correspondence from a prepared cache; re-run to resume."
+    if not Path(cache).is_dir(): raise InputError(f'{cache}: no such cache folder (make one with ots_prepare)')
+    if valid and not Path(valid).is_dir(): raise InputError(f'--valid {valid}: no such cache folder')
+    if warm_start and not Path(warm_start).is_file(): raise InputError(f'--warm_start {warm_start}: no such model file')
+    if workers < 0: raise InputError(f'--workers {workers}: must be 0 (load in this process) or more')
     resize = round(image_size * RESIZE / FRAME_SIZE) if image_size else None  # the paper's crop-to-frame ratio
     chosen = training_preset(preset, network=network, loss=loss, width=width, image_size=image_size, resize=resize,
                              sample_rate=sample_rate, epochs=epochs, pairs_per_epoch=pairs_per_epoch, valid_pairs=valid_pairs, lr=lr, bs=bs,
@@ -48,8 +53,9 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
         print(f"validation: AVC accuracy {results['avc_accuracy']:.3f}, ROC AUC {results['roc_auc']:.3f}, "
               f"audio→image P@1 {results.get('a2i_p1', float('nan')):.3f}; model in {Path(out)/'models'/'final.pth'}")
 
-# %% ../nbs/13_cli.ipynb 11
+# %% ../nbs/13_cli.ipynb 13
 @call_parse
+@console_script
 def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the run
              n_clips: int = 5000,  # SynthInstruments clips to generate (a fifth become the test list)
              duration: float = 2.0,  # seconds per clip
@@ -61,4 +67,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the 
              seed: int = 0,  # one seed for everything
             ):
     "Generate SynthInstruments, prepare caches, train a network and measure it on the held-out test clips."
+    if n_clips < 80: raise InputError(f'--n_clips {n_clips}: SynthInstruments lists every fifth run of 16 clips for testing, so a demo needs 80 or more')
+    if duration < PAIR_SECONDS: raise InputError(f'--duration {duration}: a clip must hold at least one {PAIR_SECONDS:g} s pair')
+    if workers < 0: raise InputError(f'--workers {workers}: must be 0 (work in this process) or more')
     run_demo(out, n_clips, duration, training_preset(preset, network=network, loss=loss, epochs=epochs), workers, seed)

@@ -24,11 +24,11 @@ from fastcore.foundation import L
 from fastai.torch_core import default_device, rank_distrib
 
 from .cache import ClipCache
-from .core import atomic_write
+from .core import FRAME_SIZE, PAPER_SAMPLE_RATE, RESIZE, InputError, atomic_write
 from .sampling import AVCDataLoader, AVCSampler, avc_batch_transforms, avc_dataloaders
 from .models import count_parameters
-from .networks import make_network
-from .learner import avc_learner, avc_metrics, calibrate_decision
+from .networks import NETWORKS, make_network
+from .learner import OBJECTIVES, avc_learner, avc_metrics, calibrate_decision
 from .distributed import distributed_training
 
 # %% auto 0
@@ -42,9 +42,9 @@ class TrainingPreset:
     name: str  # what to call it
     network: str = 'ave'  # 'ave' (AVE-Net), 'l3' (L³-Net) or 'avol' (AVOL-Net)
     width: float = 1.0  # channel multiplier of the ConvNets (1: the paper's)
-    image_size: int = 224  # side of the training crop (paper: 224)
-    resize: int = 256  # side of the frame the crop is taken from
-    sample_rate: int = 48_000  # Hz of the networks' audio (paper: 48 kHz)
+    image_size: int = FRAME_SIZE  # side of the training crop (paper: 224)
+    resize: int = RESIZE  # side of the frame the crop is taken from
+    sample_rate: int = PAPER_SAMPLE_RATE  # Hz of the networks' audio (paper: 48 kHz)
     loss: str = 'avc'  # objective: 'avc' (the paper's) or 'contrastive'
     temperature: float = 0.1  # of the contrastive objective
     bs: int = 128  # pairs per batch (per process)
@@ -56,6 +56,20 @@ class TrainingPreset:
     centre_embeddings: bool = False  # not in the paper: AVE-Net's embeddings centred before normalising (see models)
     schedule: str = 'paper'  # learning rate: 'paper' (×0.94 every 16 epochs) or 'cosine' (to 0 over the run; not the paper's)
     keep_best: bool = False  # end with the epoch of the best validation ROC AUC instead of the last
+
+    def __post_init__(self):
+        "Refuse a preset no network can train with, naming the field."
+        choices = dict(network=NETWORKS, loss=OBJECTIVES, schedule=('paper', 'cosine'))
+        for field, allowed in choices.items():
+            if getattr(self, field) not in allowed: raise InputError(f'{field} {getattr(self, field)!r}: choose one of {", ".join(allowed)}')
+        least = dict(width=1e-9, image_size=16, resize=self.image_size, sample_rate=2_000, temperature=1e-9, bs=1, lr=1e-12, epochs=1,
+                     pairs_per_epoch=1, valid_pairs=2)
+        why = dict(image_size="the vision ConvNet's map is 1/16 of the frame", resize='the crop is taken from the resized frame',
+                   sample_rate="the audio ConvNet's map needs 20 spectrogram bins", valid_pairs='a corresponding and a non-corresponding pair')
+        for field, minimum in least.items():
+            value = getattr(self, field)
+            if value is not None and not value >= minimum:
+                raise InputError(f'{field} {value}: must be at least {minimum:g}' + (f' ({why[field]})' if field in why else ''))
 
 # %% ../nbs/10_train.ipynb 6
 PRESETS = {
@@ -70,7 +84,7 @@ def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper'
                    ) -> TrainingPreset:
     "A preset by name (or chosen by the hardware), with `overrides` applied."
     name = name or ('paper' if torch.cuda.is_available() else 'cpu')
-    if name not in PRESETS: raise ValueError(f'unknown preset {name!r}: choose one of {", ".join(PRESETS)}')
+    if name not in PRESETS: raise InputError(f'unknown preset {name!r}: choose one of {", ".join(PRESETS)}')
     return dataclasses.replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
 # %% ../nbs/10_train.ipynb 11
@@ -128,7 +142,7 @@ def _record_settings(out: Path, settings: dict):
         recorded = json.loads(path.read_text())
         if recorded != settings:
             changed = {k: (recorded.get(k), settings.get(k)) for k in settings.keys() | recorded.keys() if recorded.get(k) != settings.get(k)}
-            raise ValueError(f'{out}: this run was started with other settings (recorded → asked): {changed}; use another folder')
+            raise InputError(f'{out}: this run was started with other settings (recorded → asked): {changed}; use another folder')
     else: atomic_write(path, lambda f: Path(f).write_text(json.dumps(settings, indent=1)))
 
 # %% ../nbs/10_train.ipynb 16
@@ -155,10 +169,10 @@ def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
     "Refuse, before any training, a run that would take no step or measure nothing."
     train_clips, valid_clips = len(dls.train.sampler), len(dls.valid.sampler)
     if len(dls.train) == 0:
-        raise ValueError(f'{train.root}: {train_clips} training clips give {dls.train.n} pairs an epoch, fewer than one batch of {bs}: '
+        raise InputError(f'{train.root}: {train_clips} training clips give {dls.train.n} pairs an epoch, fewer than one batch of {bs}: '
                          f'no training step would be taken. Use at least {bs} training clips, more pairs per epoch, or a smaller batch size')
     if valid_clips == 0 or len(set(dls.valid.sampler.video.tolist())) < 2:
-        raise ValueError(f'{train.root}: {valid_clips} validation clips, from fewer than 2 videos: a validation pass needs clips of '
+        raise InputError(f'{train.root}: {valid_clips} validation clips, from fewer than 2 videos: a validation pass needs clips of '
                          f'at least 2 videos (its negatives pair one video with another); hold out more videos or give a validation cache')
 
 # %% ../nbs/10_train.ipynb 21
@@ -187,7 +201,6 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     options = dict(centre_embeddings=True) if preset.centre_embeddings else {}
     network = make_network(preset.network, preset.width, preset.sample_rate, **options)
     if warm_start: network.load_state_dict(_model_state(warm_start))
-    if preset.schedule not in ('paper', 'cosine'): raise ValueError(f"unknown schedule {preset.schedule!r}: choose 'paper' or 'cosine'")
     learn = avc_learner(dls, network, loss=preset.loss, temperature=preset.temperature, path=out, model_dir='models',
                         cosine_epochs=preset.epochs if preset.schedule == 'cosine' else None)
     learn.add_cb(EpochCheckpoint())
