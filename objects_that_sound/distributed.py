@@ -9,13 +9,15 @@ from contextlib import contextmanager
 import torch
 import torch.distributed as dist
 from torch.distributed.nn.functional import all_gather
+from accelerate import Accelerator
 from accelerate.utils import DistributedDataParallelKwargs
 from fastai.distributed import DistributedDL, DistributedTrainer
 from fastai.learner import Learner
 from fastai.torch_core import num_distrib, rank_distrib
+from fastcore.meta import delegates
 
 # %% auto 0
-__all__ = ['gather_with_grad', 'distributed_training']
+__all__ = ['gather_with_grad', 'gather_objects', 'distributed_training']
 
 # %% ../nbs/11_distributed.ipynb 6
 def gather_with_grad(x: torch.Tensor,  # (B, ...): this process's share, the same B in every process
@@ -25,6 +27,15 @@ def gather_with_grad(x: torch.Tensor,  # (B, ...): this process's share, the sam
     return torch.cat(all_gather(x), dim=0)  # (world size · B, ...)
 
 # %% ../nbs/11_distributed.ipynb 11
+def gather_objects(x,  # any picklable object: this process's share
+                  ) -> list:
+    "Every process's `x`, in rank order; `[x]` in a single process."
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return [x]
+    shares = [None] * dist.get_world_size()
+    dist.all_gather_object(shares, x)
+    return shares
+
+# %% ../nbs/11_distributed.ipynb 14
 class _BackendDistributedDL(DistributedDL):
     "fastai's `DistributedDL`, sending rank 0's sample order in a tensor the backend can send (CUDA for NCCL, CPU for gloo)."
     def _broadcast(self, t, rank):
@@ -32,20 +43,24 @@ class _BackendDistributedDL(DistributedDL):
         dist.broadcast(t, rank)
         return t.cpu().tolist()
 
-# %% ../nbs/11_distributed.ipynb 12
+# %% ../nbs/11_distributed.ipynb 15
 class _DataParallelTrainer(DistributedTrainer):
     "fastai's `DistributedTrainer`, its loaders wrapped in `_BackendDistributedDL`."
     def _wrap_dl(self, dl):
         return dl if isinstance(dl, DistributedDL) else _BackendDistributedDL(dl, device=self.learn.model.device)
 
-# %% ../nbs/11_distributed.ipynb 14
+# %% ../nbs/11_distributed.ipynb 17
+_ACCELERATOR_HIDDEN = ['mixed_precision', 'fp16', 'log_with', 'logging_dir', 'step_scheduler_with_optimizer']  # fastai's callbacks do these
+
 @contextmanager
+@delegates(Accelerator, but=_ACCELERATOR_HIDDEN)
 def distributed_training(learn: Learner,  # the learner, built alike in every process
                          sync_bn: bool = False,  # BatchNorm statistics over the global batch (`nn.SyncBatchNorm`; CUDA only)
                          find_unused_parameters: bool = False,  # let DDP expect no gradient for parameters the loss leaves unused
+                         cpu: bool | None = None,  # CPU processes (gloo); None: when there is no GPU
                          **kwargs):  # passed on to accelerate's `Accelerator`
     "Train `learn` data-parallel over the processes `torchrun` or `accelerate launch` started; in one process, change nothing."
-    cpu = kwargs.pop('cpu', not torch.cuda.is_available())
+    if cpu is None: cpu = not torch.cuda.is_available()
     if sync_bn and cpu: raise ValueError('sync_bn=True: PyTorch runs SyncBatchNorm on CUDA (or XPU) tensors only, not in CPU processes')
     if num_distrib() <= 1:
         yield learn

@@ -17,24 +17,26 @@ from fastai.callback.core import Callback
 from fastai.callback.fp16 import MixedPrecision, AMPMode
 from fastai.callback.channelslast import ChannelsLast
 from fastai.data.core import DataLoaders
+from fastai.distributed import DistributedDL
 from fastai.learner import Learner
 from fastai.metrics import ValueMetric
 from fastai.optimizer import Adam
+from fastcore.meta import delegates
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from .distributed import gather_with_grad
+from .distributed import gather_objects, gather_with_grad
 
 # %% auto 0
 __all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'CosineDecay', 'AVCLoss',
            'ContrastiveLoss', 'fit_decision', 'avc_metrics', 'AVCEvaluation', 'avc_learner', 'calibrate_decision']
 
-# %% ../nbs/09_learner.ipynb 4
+# %% ../nbs/09_learner.ipynb 6
 PAPER_WEIGHT_DECAY = 1e-5  # Adam's weight decay (paper, Section 3)
 PAPER_LR_DECAY = 0.94  # the learning rate is "decreased by 6%" ...
 PAPER_LR_DECAY_EPOCHS = 16  # ... "every 16 epochs"
 
-# %% ../nbs/09_learner.ipynb 5
+# %% ../nbs/09_learner.ipynb 8
 class StepDecay(Callback):
     "Multiply the learning rate by `factor` every `every` epochs, from the rate `fit` was given."
     order = 60  # after the recorder has started the epoch
@@ -48,7 +50,7 @@ class StepDecay(Callback):
         scale = self.factor ** (self.epoch // self.every)
         for group, base_lr in zip(self.opt.hypers, self.base_lrs): group['lr'] = base_lr * scale
 
-# %% ../nbs/09_learner.ipynb 6
+# %% ../nbs/09_learner.ipynb 10
 class CosineDecay(Callback):
     "Not the paper's: the learning rate falls from the rate `fit` was given to 0 along a half cosine over `epochs` epochs, batch by batch."
     order = 60
@@ -62,7 +64,7 @@ class CosineDecay(Callback):
         done = min(1.0, (self.epoch + self.iter / self.n_iter) / self.epochs)  # fraction of the run behind us
         for group, base_lr in zip(self.opt.hypers, self.base_lrs): group['lr'] = base_lr * 0.5 * (1 + math.cos(math.pi * done))
 
-# %% ../nbs/09_learner.ipynb 8
+# %% ../nbs/09_learner.ipynb 13
 class AVCLoss:
     "The paper's objective: cross-entropy of the 2-way AVC logits of each (frame, sound) pair of the batch."
     def __init__(self, network: nn.Module):  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -71,7 +73,7 @@ class AVCLoss:
     def __call__(self, embeddings: tuple, labels: torch.Tensor) -> torch.Tensor:
         return F.cross_entropy(self.network.correspondence_logits(*embeddings), labels)
 
-# %% ../nbs/09_learner.ipynb 10
+# %% ../nbs/09_learner.ipynb 16
 class ContrastiveLoss:
     "In-batch contrastive (InfoNCE) objective on the corresponding pairs of a batch, both directions."
     def __init__(self, network: nn.Module,  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -85,7 +87,7 @@ class ContrastiveLoss:
         targets = torch.arange(len(scores), device=scores.device)
         return (F.cross_entropy(scores, targets) + F.cross_entropy(scores.T, targets)) / 2
 
-# %% ../nbs/09_learner.ipynb 15
+# %% ../nbs/09_learner.ipynb 19
 def fit_decision(scores: np.ndarray,  # (N,) the head's score of each pair
                  labels: np.ndarray,  # (N,) 1 = corresponds, 0 = does not
                 ) -> tuple[float, float]:
@@ -95,7 +97,7 @@ def fit_decision(scores: np.ndarray,  # (N,) the head's score of each pair
     regression = LogisticRegression(C=1e4).fit(scores, labels)
     return float(regression.coef_[0, 0]), float(regression.intercept_[0])
 
-# %% ../nbs/09_learner.ipynb 18
+# %% ../nbs/09_learner.ipynb 22
 def avc_metrics(scores: np.ndarray,  # (N,) the head's score of each pair
                 labels: np.ndarray,  # (N,) 1 = corresponds
                 decision: tuple[float, float] | None = None,  # (scale, bias); None: fitted on these pairs
@@ -114,7 +116,7 @@ def avc_metrics(scores: np.ndarray,  # (N,) the head's score of each pair
         metrics['a2i_p1_chance'] = float(same_class.mean())
     return metrics
 
-# %% ../nbs/09_learner.ipynb 21
+# %% ../nbs/09_learner.ipynb 25
 class AVCEvaluation(Callback):
     "Measure AVC accuracy (decision fitted on the validation pairs), ROC AUC and audio→image precision@1 per validation pass."
     order = 40  # before the recorder (50) reads the metrics
@@ -123,8 +125,10 @@ class AVCEvaluation(Callback):
     def __init__(self): self.results, self.decision, self.fitted_decision = {}, None, None
 
     @contextmanager
-    def using_decision(self, decision: tuple[float, float]):
-        "Within this block, measure accuracy under `decision` (scale, bias), e.g. (1, 0) for the network's own, instead of fitting one."
+    def using_decision(self,
+                       decision: tuple[float, float],  # (scale, bias), e.g. (1, 0) for the network's own
+                      ):
+        "Within this block, measure accuracy under `decision` instead of fitting one."
         self.decision = decision
         try: yield
         finally: self.decision = None
@@ -135,51 +139,62 @@ class AVCEvaluation(Callback):
 
     def _result(self, name): return self.results.get(name, float('nan'))
 
-    def before_validate(self): self._scores, self._labels, self._clips, self._vision, self._audio = [], [], [], [], []
+    def _loader(self): return self.dl.dl if isinstance(self.dl, DistributedDL) else self.dl  # fastai's DistributedDL wraps it
+
+    def _positions(self, n: int) -> np.ndarray:
+        "Positions in the validation pass (unshuffled) of this batch's `n` pairs."
+        first = self.iter * self.dl.bs
+        if isinstance(self.dl, DistributedDL): first += self.dl.rank * self.dl.n_padded // self.dl.world_size  # this process's share
+        return (first + np.arange(n)) % self.dl.n  # a padded last share starts the pass again
+
+    @staticmethod
+    def _score_matrix(network: nn.Module, vision: torch.Tensor, audio: torch.Tensor, chunk: int = 256) -> np.ndarray:
+        "network.score_matrix of every frame with every sound, on the network's device, in chunks of frames; (M, M) numpy."
+        device = next(network.parameters()).device
+        audio = audio.to(device)
+        return torch.cat([network.score_matrix(vision[s:s + chunk].to(device), audio).float().cpu()
+                          for s in range(0, len(vision), chunk)]).numpy()
+
+    def before_validate(self): self._batches = []
 
     def after_batch(self):
         if self.training or not len(self.yb): return
         network, (vision, audio), labels = self.learn.model, self.pred, self.yb[0]
         network = getattr(network, 'module', network)  # inside DistributedDataParallel
-        self._scores.append(network.scores(vision, audio).float().cpu())
-        self._labels.append(labels.cpu())
-        plan = getattr(self.dl, 'plan', None)
-        if plan is None: return
-        first = self.iter * self.dl.bs
-        clips = plan.clip[first:first + len(labels)]
-        positive = (labels == 1).cpu().numpy()
-        self._clips.append(clips[positive])
-        self._vision.append(vision[labels == 1].detach().float().cpu())
-        self._audio.append(audio[labels == 1].detach().float().cpu())
+        positions, positive = self._positions(len(labels)), labels == 1
+        batch = dict(positions=positions, scores=network.scores(vision, audio).float().cpu(), labels=labels.cpu())
+        plan = getattr(self._loader(), 'plan', None)
+        if plan is not None:  # an AVCDataLoader: pair i of the pass is the plan's i
+            batch.update(clips=plan.clip[positions[positive.cpu().numpy()]],
+                         vision=vision[positive].detach().float().cpu(), audio=audio[positive].detach().float().cpu())
+        self._batches.append(batch)
 
     def after_validate(self):
-        if not self._scores: return
-        scores, labels = torch.cat(self._scores).numpy(), torch.cat(self._labels).numpy()
+        batches = self._batches
+        if isinstance(self.dl, DistributedDL): batches = sum(gather_objects(batches), [])  # every process's share
+        if not batches: return
+        _, first = np.unique(np.concatenate([b['positions'] for b in batches]), return_index=True)  # a padded pair once
+        scores, labels = (torch.cat([b[k] for b in batches]).numpy()[first] for k in ('scores', 'labels'))
         score_matrix = classes = None
-        if self._clips:
-            clips, first = np.unique(np.concatenate(self._clips), return_index=True)  # one pair per clip
+        if 'clips' in batches[0]:
+            clips, first = np.unique(np.concatenate([b['clips'] for b in batches]), return_index=True)  # one pair per clip
             if len(clips) > 1:
                 network = getattr(self.learn.model, 'module', self.learn.model)
-                vision, audio = torch.cat(self._vision)[first], torch.cat(self._audio)[first]
-                with torch.no_grad(): score_matrix = _score_matrix_in_chunks(network, vision, audio)
-                cache = self.dl.sampler.cache
+                vision, audio = (torch.cat([b[k] for b in batches])[first] for k in ('vision', 'audio'))
+                with torch.no_grad(): score_matrix = self._score_matrix(network, vision, audio)
+                cache = self._loader().sampler.cache
                 classes = [cache.labels(c) for c in clips]
         self.fitted_decision = fit_decision(scores, labels)
         self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
 
-def _score_matrix_in_chunks(network, vision, audio, chunk=256):
-    "network.score_matrix of every frame with every sound, on the network's device, in chunks of frames; (M, M) numpy."
-    device = next(network.parameters()).device
-    audio = audio.to(device)
-    return torch.cat([network.score_matrix(vision[s:s + chunk].to(device), audio).float().cpu()
-                      for s in range(0, len(vision), chunk)]).numpy()
+# %% ../nbs/09_learner.ipynb 29
+OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
 
-# %% ../nbs/09_learner.ipynb 23
-OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}
-
+# %% ../nbs/09_learner.ipynb 30
+@delegates(Learner, but=['loss_func', 'opt_func', 'metrics', 'wd', 'wd_bn_bias'])
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
                 model: nn.Module,  # AVENet, L3Net or AVOLNet
-                loss: str = 'avc',  # the objective: 'avc' (the paper's) or 'contrastive' (in-batch InfoNCE)
+                loss: str = 'avc',  # the objective, a key of `OBJECTIVES`: 'avc' (the paper's) or 'contrastive' (in-batch InfoNCE)
                 temperature: float = 0.1,  # of the contrastive objective
                 weight_decay: float = PAPER_WEIGHT_DECAY,  # Adam's L2 weight decay
                 lr_decay: float = PAPER_LR_DECAY,  # learning-rate multiplier ...
@@ -200,7 +215,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
     if mixed_precision: learn.add_cbs([ChannelsLast(), MixedPrecision(amp_mode=AMPMode.BF16)])
     return learn
 
-# %% ../nbs/09_learner.ipynb 25
+# %% ../nbs/09_learner.ipynb 36
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()
