@@ -22,16 +22,16 @@ from fastcore.script import bool_arg, call_parse
 
 from .benchmark import benchmark_data, machine_description, markdown_table
 from .cache import ClipCache
+from .core import FRAME_SIZE, PAIR_SECONDS, PAPER_SAMPLE_RATE, RESIZE
 from .learner import PAPER_WEIGHT_DECAY, AVCLoss, avc_learner
 from .networks import make_network
-from .sampling import RESIZE, TRAIN_SIZE, WINDOW_SECONDS, avc_dataloaders
-from .spectrogram import PAPER_SAMPLE_RATE
+from .sampling import avc_dataloaders
 
 # %% auto 0
 __all__ = ['GPU_VARIANTS', 'TrainingVariant', 'variant_network', 'model_only_pairs_per_second', 'BatchTimer',
            'end_to_end_pairs_per_second', 'benchmark_training', 'ots_benchmark_training']
 
-# %% ../nbs/96_benchmark_training.ipynb 5
+# %% ../nbs/96_benchmark_training.ipynb 7
 @dataclass(frozen=True)
 class TrainingVariant:
     "How a training step runs: precision, memory layout of the weights, compilation."
@@ -41,6 +41,7 @@ class TrainingVariant:
 
     @property
     def name(self) -> str:
+        "The command line's spelling, e.g. `bf16+channels_last`."
         return '+'.join(['bf16' if self.bf16 else 'fp32'] + ['channels_last'] * self.channels_last + ['compile'] * self.compile)
 
     @classmethod
@@ -51,9 +52,10 @@ class TrainingVariant:
             raise ValueError(f'unknown training variant {name!r}: write fp32 or bf16, then +channels_last, +compile or both')
         return cls(precision == 'bf16', 'channels_last' in options, 'compile' in options)
 
+# %% ../nbs/96_benchmark_training.ipynb 8
 GPU_VARIANTS = 'fp32,bf16,bf16+channels_last,bf16+channels_last+compile'  # the four measured on a GPU
 
-# %% ../nbs/96_benchmark_training.ipynb 10
+# %% ../nbs/96_benchmark_training.ipynb 12
 def variant_network(variant: TrainingVariant,  # how the step runs
                     network: str = 'ave',  # 'ave' (AVE-Net), 'l3' or 'avol'
                     width: float = 1.0,  # channel multiplier (1: the paper's)
@@ -66,15 +68,16 @@ def variant_network(variant: TrainingVariant,  # how the step runs
     if variant.compile: model.compile()  # in place: the class, its heads and `correspondence_logits` stay as they are
     return model
 
-# %% ../nbs/96_benchmark_training.ipynb 13
+# %% ../nbs/96_benchmark_training.ipynb 15
 def _synchronize(device: torch.device):
     "Wait for the work queued on `device`."
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
+# %% ../nbs/96_benchmark_training.ipynb 16
 def model_only_pairs_per_second(model: nn.Module,  # from `variant_network`
                                 variant: TrainingVariant,  # how the step runs (its precision is applied here)
                                 bs: int = 128,  # pairs per batch
-                                size: int = TRAIN_SIZE,  # side of the frames
+                                size: int = FRAME_SIZE,  # side of the frames
                                 warmup: int = 10,  # steps before the timing
                                 seconds: float = 10.0,  # how long to time
                                 lr: float = 1e-4,  # Adam's learning rate
@@ -84,7 +87,7 @@ def model_only_pairs_per_second(model: nn.Module,  # from `variant_network`
     device = next(model.parameters()).device
     generator = torch.Generator(device).manual_seed(seed)
     frames = torch.randn(bs, 3, size, size, device=device, generator=generator)  # (B, 3, S, S)
-    waveforms = 0.1 * torch.randn(bs, round(model.sample_rate * WINDOW_SECONDS), device=device, generator=generator)  # (B, n)
+    waveforms = 0.1 * torch.randn(bs, round(model.sample_rate * PAIR_SECONDS), device=device, generator=generator)  # (B, n)
     labels = torch.randint(0, 2, (bs,), device=device, generator=generator)  # (B,)
     objective = AVCLoss(model)
     optimizer = Adam(list(model.parameters()), lr, wd=PAPER_WEIGHT_DECAY, decouple_wd=False)
@@ -105,7 +108,7 @@ def model_only_pairs_per_second(model: nn.Module,  # from `variant_network`
     _synchronize(device)
     return steps * bs / (time.perf_counter() - start), start - started
 
-# %% ../nbs/96_benchmark_training.ipynb 16
+# %% ../nbs/96_benchmark_training.ipynb 19
 class BatchTimer(Callback):
     "Time the training batches after the first `warmup`; end the fit once `seconds` have been timed."
     order = 100  # after the batch's other callbacks: their cost is part of the step
@@ -130,14 +133,15 @@ class BatchTimer(Callback):
         _synchronize(self.dls.device)
         self.pairs_per_second = self.pairs / (time.perf_counter() - self.start)
 
-# %% ../nbs/96_benchmark_training.ipynb 18
+# %% ../nbs/96_benchmark_training.ipynb 21
 _MAX_RATE = 30_000  # pairs/s no device here reaches: sizes a pass so that it outlasts the timing
 
+# %% ../nbs/96_benchmark_training.ipynb 22
 def end_to_end_pairs_per_second(cache: ClipCache,  # the prepared cache to draw pairs from
                                 model: nn.Module,  # from `variant_network`, on the device the batches go to
                                 variant: TrainingVariant,  # how the step runs (its precision is applied here)
                                 bs: int = 128,  # pairs per batch
-                                size: int = TRAIN_SIZE,  # side of the frames (resized to size · 8/7 first)
+                                size: int = FRAME_SIZE,  # side of the frames (resized to size · 8/7 first)
                                 workers: int = 2,  # DataLoader worker processes
                                 warmup: int = 10,  # batches before the clock starts, plus 3 per worker
                                 seconds: float = 10.0,  # how long to time
@@ -147,7 +151,7 @@ def end_to_end_pairs_per_second(cache: ClipCache,  # the prepared cache to draw 
     "Steady training pairs/s of `model` fitted by `avc_learner` on pairs from `cache`: loading, batch transforms, step."
     device = next(model.parameters()).device
     warmup = warmup + 3 * workers
-    dls = avc_dataloaders(cache, cache, bs=bs, size=size, resize=round(size * RESIZE / TRAIN_SIZE),
+    dls = avc_dataloaders(cache, cache, bs=bs, size=size, resize=round(size * RESIZE / FRAME_SIZE),
                           n_train=bs * (warmup + math.ceil(seconds * _MAX_RATE / bs) + 1), n_valid=bs,
                           sample_rate=model.sample_rate, seed=seed, num_workers=workers, device=device)
     timer = BatchTimer(warmup, seconds)
@@ -158,7 +162,7 @@ def end_to_end_pairs_per_second(cache: ClipCache,  # the prepared cache to draw 
         raise RuntimeError(f'{cache.root}: the fit ended after {timer.batches} batches, before any was timed (warm-up {warmup})')
     return timer.pairs_per_second
 
-# %% ../nbs/96_benchmark_training.ipynb 23
+# %% ../nbs/96_benchmark_training.ipynb 26
 @contextmanager
 def _cudnn_benchmark(on: bool):
     "cuDNN's autotuner on or off inside, as before after."
@@ -167,13 +171,15 @@ def _cudnn_benchmark(on: bool):
     try: yield
     finally: torch.backends.cudnn.benchmark = before
 
+# %% ../nbs/96_benchmark_training.ipynb 27
 def _short(error: Exception) -> str:
     "An error in one table cell."
     first_line = (str(error).strip().splitlines() or [''])[0]
     return f'{type(error).__name__}: {first_line}'.replace('|', '/')[:160]
 
+# %% ../nbs/96_benchmark_training.ipynb 28
 def _measure_variant(cache: ClipCache, variant: TrainingVariant, network: str = 'ave', width: float = 1.0,
-                    sample_rate: int = PAPER_SAMPLE_RATE, size: int = TRAIN_SIZE, bs: int = 128, workers: int = 2,
+                    sample_rate: int = PAPER_SAMPLE_RATE, size: int = FRAME_SIZE, bs: int = 128, workers: int = 2,
                     device: str | torch.device = 'cpu', warmup: int = 10, seconds: float = 10.0, seed: int = 0) -> dict:
     "One row of the table: `variant`'s model-only and end-to-end pairs/s (see `benchmark_training` for the arguments)."
     row = {'variant': variant.name, 'model-only pairs/s': float('nan'), 'end-to-end pairs/s': float('nan'),
@@ -193,18 +199,19 @@ def _measure_variant(cache: ClipCache, variant: TrainingVariant, network: str = 
     if torch.device(device).type == 'cuda': torch.cuda.empty_cache()
     return row
 
-# %% ../nbs/96_benchmark_training.ipynb 24
+# %% ../nbs/96_benchmark_training.ipynb 29
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:
     "The table as it is shown: whole pairs/s, the ratio to two places, the warm-up to 0.1 s."
     rates = ['model-only pairs/s', 'end-to-end pairs/s']
     return table.round({'end to end / model-only': 2, 'warm-up s': 1}).assign(**{c: table[c].round().astype('Int64') for c in rates})
 
+# %% ../nbs/96_benchmark_training.ipynb 30
 def benchmark_training(cache: ClipCache,  # the prepared cache of the end-to-end runs
                        variants: list[TrainingVariant] = (TrainingVariant(),),  # the ways of running a step to measure
                        network: str = 'ave',  # 'ave' (AVE-Net), 'l3' or 'avol'
                        width: float = 1.0,  # channel multiplier (1: the paper's)
                        sample_rate: int = PAPER_SAMPLE_RATE,  # Hz of the network's audio
-                       size: int = TRAIN_SIZE,  # side of the frames
+                       size: int = FRAME_SIZE,  # side of the frames
                        bs: int = 128,  # pairs per batch
                        workers: int = 2,  # DataLoader worker processes, end to end
                        device: str | torch.device = 'cpu',  # where the network and the batches go
@@ -222,16 +229,16 @@ def benchmark_training(cache: ClipCache,  # the prepared cache of the end-to-end
             if report is not None: report(_rounded(pd.DataFrame(rows)))
     return _rounded(pd.DataFrame(rows))
 
-# %% ../nbs/96_benchmark_training.ipynb 29
+# %% ../nbs/96_benchmark_training.ipynb 35
 def ots_benchmark_training(cache: str = None,  # a prepared cache folder; None: make clips and their cache in `work`
-                           work: str = 'benchmark_training',  # folder for those clips (256×256) and their cache
+                           work: str = 'benchmark_training',  # folder for those clips (`RESIZE` pixels square) and their cache
                            clips: int = 64,  # clips to make when no cache is given
                            duration: float = 10.0,  # seconds per clip made
                            device: str = None,  # 'cuda' or 'cpu'; None: the GPU if there is one
                            variants: str = None,  # comma-separated, e.g. 'fp32,bf16+channels_last'; None: the four on a GPU, fp32 on a CPU
                            network: str = 'ave',  # 'ave' (AVE-Net), 'l3' or 'avol'
                            width: float = 1.0,  # channel multiplier (1: the paper's)
-                           size: int = TRAIN_SIZE,  # side of the frames
+                           size: int = FRAME_SIZE,  # side of the frames
                            sample_rate: int = PAPER_SAMPLE_RATE,  # Hz of the network's audio
                            bs: int = 128,  # pairs per batch
                            workers: int = 2,  # DataLoader worker processes (also the processes making the clips)
@@ -245,7 +252,7 @@ def ots_benchmark_training(cache: str = None,  # a prepared cache folder; None: 
     started = time.time()
     device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     variants = [TrainingVariant.parse(v) for v in (variants or (GPU_VARIANTS if device.type == 'cuda' else 'fp32')).split(',')]
-    clip_cache = ClipCache(cache) if cache else benchmark_data(work, clips, duration, width=256, height=256, workers=max(workers, 1))
+    clip_cache = ClipCache(cache) if cache else benchmark_data(work, clips, duration, width=RESIZE, height=RESIZE, workers=max(workers, 1))
     header = (f'{network.upper()}-Net training pairs/s ({machine_description(device)}); width {width:g}, {size} px, {sample_rate} Hz, '
               f'batch {bs}, {workers} workers, {len(clip_cache)} clips of {clip_cache.root}; {seconds:g} s timed after {warmup} '
               f'warm-up steps (end to end: + 3 per worker); cudnn.benchmark {bool(cudnn_benchmark)}, TF32 convolutions '
@@ -259,6 +266,6 @@ def ots_benchmark_training(cache: str = None,  # a prepared cache folder; None: 
                                seconds, seed, bool(cudnn_benchmark), report)
     print(f'\n{markdown_table(table)}\n\nwritten to {out} after {time.time() - started:.0f} s')
 
-# %% ../nbs/96_benchmark_training.ipynb 30
+# %% ../nbs/96_benchmark_training.ipynb 36
 #| eval: false
 if __name__ == '__main__': call_parse(ots_benchmark_training)  # python -m objects_that_sound.benchmark_training [options]
