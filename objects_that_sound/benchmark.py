@@ -16,11 +16,16 @@ import numpy as np
 import pandas as pd
 import torch
 from fastai.torch_core import TensorCategory, TensorImage
+from fastcore.meta import delegates
 from fastcore.script import call_parse
 
-from .cache import CacheSettings, ClipCache, prepare_cache
-from .sampling import (RESIZE, TRAIN_SIZE, AVCDataLoader, AVCSampler, TensorAudio,
-                                         avc_batch_transforms, crop_frame)
+from .augment import TensorAudio, avc_batch_transforms, crop_frame
+from .avc_plan import AVCSampler
+from .cache import ClipCache, prepare_cache
+from .cache_entry import CacheSettings
+from .core import FRAME_SIZE, RESIZE
+from .media import find_clip
+from .sampling import AVCDataLoader
 
 # %% auto 0
 __all__ = ['benchmark_data', 'VideoDecodingLoader', 'pairs_per_second', 'batch_transforms_per_second', 'benchmark',
@@ -46,20 +51,22 @@ def benchmark_data(root: str | Path,  # folder for the clips (root/videos) and t
     return prepare_cache(segments, root/'videos', root/'cache', CacheSettings(), workers=workers)
 
 # %% ../nbs/95_benchmark_data.ipynb 7
+@delegates()
 class VideoDecodingLoader(AVCDataLoader):
     "An `AVCDataLoader` that decodes every pair from the clips' mp4 files with decord."
     def __init__(self, sampler: AVCSampler,  # drawn from the cache of the same clips (for the plan)
-                 videos: str | Path,  # folder of the mp4 files, named `<clip id>.mp4`
-                 **kwargs):  # passed to `AVCDataLoader`
-        self.videos = Path(videos)
+                 videos: str | Path,  # folder of the mp4 files (named as `media.find_clip` expects)
+                 **kwargs):
+        cache = sampler.cache
+        self.files = [str(find_clip(videos, cache.ytid(c), cache.start(c))) for c in range(len(cache))]
         super().__init__(sampler, **kwargs)
 
     def create_item(self, i):
+        "Pair `i` of the plan, decoded from the mp4 files."
         plan, cache, window = self.plan, self.sampler.cache, self.sampler.window
-        video = decord.VideoReader(str(self.videos/f'{cache.clip_ids[plan.clip[i]]}.mp4'), num_threads=1)
-        frame = video[min(round(plan.frame_time[i] * video.get_avg_fps()), len(video) - 1)].asnumpy()
-        sound = decord.AudioReader(str(self.videos/f'{cache.clip_ids[plan.audio_clip[i]]}.mp4'),
-                                   sample_rate=cache.sample_rate, mono=True)
+        video = decord.VideoReader(self.files[plan.clip[i]], num_threads=1)
+        frame = torch.from_numpy(video[min(round(plan.frame_time[i] * video.get_avg_fps()), len(video) - 1)].asnumpy()).permute(2, 0, 1)  # (3, H, W)
+        sound = decord.AudioReader(self.files[plan.audio_clip[i]], sample_rate=cache.sample_rate, mono=True)
         start, n = round((plan.audio_centre[i] - window / 2) * cache.sample_rate), round(window * cache.sample_rate)
         audio = np.zeros(n, np.float32)
         part = sound[max(start, 0):min(start + n, sound.shape[1])].asnumpy()[0]
@@ -89,7 +96,7 @@ def pairs_per_second(dl: AVCDataLoader,  # the loader to run (its `n` is set her
 # %% ../nbs/95_benchmark_data.ipynb 11
 def batch_transforms_per_second(device: str = 'cpu',  # where the batch lies
                                 bs: int = 128,  # pairs per batch
-                                size: int = TRAIN_SIZE,  # side of the frames
+                                size: int = FRAME_SIZE,  # side of the frames
                                 samples: int = 16_000,  # audio samples per pair
                                 seconds: float = 5.0,  # how long to measure
                                 ) -> float:
@@ -123,7 +130,7 @@ def benchmark(cache: ClipCache,  # the prepared cache of the clips
               videos: str | Path,  # the folder of the same clips' mp4 files
               device: str = 'cpu',  # where batches go and the batch transforms run
               workers: int = 2,  # DataLoader worker processes
-              sizes: tuple[int, ...] = (TRAIN_SIZE,),  # crop sizes to measure (resize = size · 8/7)
+              sizes: tuple[int, ...] = (FRAME_SIZE,),  # crop sizes to measure (resize = size · 8/7)
               bs: int = 128,  # pairs per batch, from the cache
               seconds: float = 20.0,  # seconds per run, from the cache
               repeats: int = 5,  # runs per configuration, from the cache
@@ -136,14 +143,14 @@ def benchmark(cache: ClipCache,  # the prepared cache of the clips
     device, sampler, rows = torch.device(device), AVCSampler(cache), []
     loader = dict(train=True, seed=seed, num_workers=workers, device=device, pin_memory=device.type == 'cuda')
     for size in sizes:
-        resize = round(size * RESIZE / TRAIN_SIZE)
+        resize = round(size * RESIZE / FRAME_SIZE)
         runs = [pairs_per_second(AVCDataLoader(sampler, bs=bs, size=size, resize=resize,
                                                after_batch=avc_batch_transforms(), **loader), seconds)
                 for _ in range(repeats)]
         rows.append(_row('cache', workers, device, size, bs, runs))
     if decode_repeats:
         size = sizes[0]
-        runs = [pairs_per_second(VideoDecodingLoader(sampler, videos, bs=decode_bs, size=size, resize=round(size * RESIZE / TRAIN_SIZE),
+        runs = [pairs_per_second(VideoDecodingLoader(sampler, videos, bs=decode_bs, size=size, resize=round(size * RESIZE / FRAME_SIZE),
                                                      after_batch=avc_batch_transforms(), **loader), decode_seconds)
                 for _ in range(decode_repeats)]
         rows.append(_row('mp4 (decord), each pair', workers, device, size, decode_bs, runs))

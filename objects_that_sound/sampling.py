@@ -4,298 +4,58 @@
 
 # %% ../nbs/06_sampling.ipynb 3
 from __future__ import annotations
-import ctypes
 import math
-import mmap
-import re
-import sys
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 import torch
-import torch.nn.functional as F
-import torchaudio
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
-from fastai.torch_core import TensorBase, TensorCategory, TensorImage, default_device
-from fasttransform import DisplayedTransform, Pipeline
+from fastai.torch_core import TensorCategory, TensorImage, default_device
+from fastcore.basics import store_attr
+from fastcore.meta import delegates
+from fasttransform import Pipeline
+
+from .audioset import VAL_FRACTION, in_val_split
+from .augment import ResampleAudio, TensorAudio, avc_batch_transforms, crop_frame
+from .avc_plan import MAX_SHIFT_SECONDS, AVCPlan, AVCSampler
+from .core import FRAME_SIZE, PAIR_SECONDS, RESIZE
 
 # %% auto 0
-__all__ = ['MAX_SHIFT_SECONDS', 'WINDOW_SECONDS', 'TRAIN_SIZE', 'RESIZE', 'IMAGENET_MEAN', 'IMAGENET_STD', 'video_id', 'AVCPlan',
-           'AVCSampler', 'crop_frame', 'TensorAudio', 'avc_pair', 'NormalizeFrames', 'AmplitudeJitter', 'ResampleAudio',
-           'AVCDataLoader', 'avc_batch_transforms', 'avc_dataloaders', 'show_avc_batch']
+__all__ = ['avc_pair', 'AVCDataLoader', 'avc_dataloaders', 'show_avc_batch']
 
-# %% ../nbs/06_sampling.ipynb 10
-_AUDIOSET_CLIP = re.compile(r'^([A-Za-z0-9_-]{11})_\d+$')
-
-def video_id(clip_id: str,  # a cache's clip id: `<YouTube id>_<start ms>` for AudioSet, else any name
-             ) -> str:
-    "The video an AudioSet clip id comes from; any other id is a video of its own."
-    match = _AUDIOSET_CLIP.match(clip_id)
-    return match.group(1) if match else clip_id
-
-# %% ../nbs/06_sampling.ipynb 13
-@dataclass
-class AVCPlan:
-    "What each pair of one pass is made of (arrays of one entry per pair)."
-    clip: np.ndarray  # (n,) int: the clip the frame comes from
-    frame: np.ndarray  # (n,) int: which of that clip's cached frames
-    frame_time: np.ndarray  # (n,) float64: the frame's time in its clip, seconds
-    audio_clip: np.ndarray  # (n,) int: the clip the audio comes from (`clip` for positives)
-    audio_centre: np.ndarray  # (n,) float64: midpoint of the audio window in `audio_clip`, seconds, on its frame grid
-    shift: np.ndarray  # (n,) int: the misalignment δ, in frames of `audio_clip`
-    label: np.ndarray  # (n,) int64: 1 = corresponds, 0 = does not
-    crop: np.ndarray  # (n, 2) float: where the crop sits, (row, column) as a fraction of the room left
-    flip: np.ndarray  # (n,) bool: mirror the frame
-
-    def __len__(self): return len(self.label)
-
-    def table(self, clip_ids: list[str]) -> pd.DataFrame:
-        "The plan as a table, clips named by `clip_ids`."
-        return pd.DataFrame(dict(clip=np.asarray(clip_ids)[self.clip], frame_time=self.frame_time,
-                                 audio_clip=np.asarray(clip_ids)[self.audio_clip], audio_centre=self.audio_centre,
-                                 shift=self.shift, label=self.label))
-
-# %% ../nbs/06_sampling.ipynb 15
-MAX_SHIFT_SECONDS = 1.0  # random audio/frame misalignment, "up to about a second" (the paper's shortcut fixes)
-WINDOW_SECONDS = 1.0  # the audio of one pair (the paper's inputs)
-_EPS = 1e-6  # slack when turning seconds into frame numbers
-
-def _uniform_integers(rng, low, high):
-    "One integer uniformly in [low, high] for each pair of `low`, `high` (arrays)."
-    return low + np.floor(rng.random(len(low)) * (high - low + 1)).astype(np.int64)
-
-def _window_centres(rng, frame_number, fps, duration, max_shift, window):
-    "Frame numbers of the audio windows' centres: `frame_number` plus a random δ, the window inside the audio."
-    first = np.ceil(window / 2 * fps - _EPS).astype(np.int64)  # earliest centre with a full window
-    last = np.floor((duration - window / 2) * fps + _EPS).astype(np.int64)  # latest one
-    last = np.maximum(last, first)  # audio shorter than the window: its first grid point, padded
-    most = np.floor(max_shift * fps + _EPS).astype(np.int64)
-    low, high = np.maximum(first, frame_number - most), np.minimum(last, frame_number + most)
-    nearest = np.clip(frame_number, first, last)
-    low, high = np.where(low <= high, low, nearest), np.where(low <= high, high, nearest)
-    return _uniform_integers(rng, low, high)
-
-# %% ../nbs/06_sampling.ipynb 18
-class AVCSampler:
-    "Draws AVC pairs from the clips of a `ClipCache` as the paper draws them."
-    def __init__(self, cache,  # a `ClipCache` (or anything with its read interface)
-                 clips: np.ndarray | None = None,  # the cache's clip numbers to draw from; None: all
-                 max_shift: float = MAX_SHIFT_SECONDS,  # largest misalignment δ, seconds
-                 window: float = WINDOW_SECONDS,  # seconds of audio per pair
-                 ):
-        self.cache, self.max_shift, self.window = cache, max_shift, window
-        self.clips = np.arange(len(cache)) if clips is None else np.asarray(clips, np.int64)
-        self.fps = np.array([cache.fps(c) for c in self.clips], np.float64)
-        self.duration = np.array([cache.duration(c) for c in self.clips], np.float64)
-        numbers = [np.round(cache.frame_times(c) * f).astype(np.int64) for c, f in zip(self.clips, self.fps)]
-        self._frame_numbers = np.concatenate(numbers)  # every clip's cached frames, as frame numbers
-        self._first_frame = np.cumsum([0] + [len(n) for n in numbers])  # where each clip starts in it
-        videos = pd.factorize(pd.Series([video_id(cache.clip_ids[c]) for c in self.clips]))[0]
-        self.video = videos.astype(np.int64)
-        if self.video.max(initial=0) < 1:
-            raise ValueError(f'{cache.root}: AVC negatives need clips from at least two videos')
-
-    def __len__(self): return len(self.clips)
-
-    def plan(self,
-             n: int,  # number of pairs
-             seed: int | list[int] = 0,  # seed of this pass (e.g. [seed, pass number])
-             augment: bool = True,  # draw crops and flips; False: centre crop, no flip
-             positive_fraction: float = 0.5,  # share of corresponding pairs (the paper's AVC task: half)
-             ) -> AVCPlan:
-        "Draw the pairs of one pass: clips in shuffled order, `positive_fraction` corresponding, frame-grid audio."
-        rng = np.random.default_rng(seed)
-        passes = math.ceil(n / len(self))
-        visit = np.concatenate([rng.permutation(len(self)) for _ in range(passes)])[:n]  # positions in self.clips
-        label = rng.permutation(np.arange(n) < math.ceil(n * positive_fraction)).astype(np.int64)
-        frame = self._random_frames(rng, visit)
-        audio_source = np.where(label == 1, visit, self._other_video(rng, visit))
-        audio_frame = np.where(label == 1, frame, self._random_frames(rng, audio_source))
-        audio_number = self._frame_numbers[self._first_frame[audio_source] + audio_frame]
-        fps = self.fps[audio_source]
-        centre = _window_centres(rng, audio_number, fps, self.duration[audio_source], self.max_shift, self.window)
-        crop = rng.random((n, 2)) if augment else np.full((n, 2), 0.5)
-        flip = rng.random(n) < 0.5 if augment else np.zeros(n, bool)
-        frame_number = self._frame_numbers[self._first_frame[visit] + frame]
-        return AVCPlan(clip=self.clips[visit], frame=frame, frame_time=frame_number / self.fps[visit],
-                       audio_clip=self.clips[audio_source], audio_centre=centre / fps, shift=centre - audio_number,
-                       label=label, crop=crop, flip=flip)
-
-    def _random_frames(self, rng, source):
-        "A random cached frame (its index in the clip) for each clip position in `source`."
-        counts = self._first_frame[source + 1] - self._first_frame[source]
-        return np.floor(rng.random(len(source)) * counts).astype(np.int64)
-
-    def _other_video(self, rng, source):
-        "For each clip position in `source`, a random clip position from another video."
-        other = rng.integers(0, len(self), len(source))
-        while (same := self.video[other] == self.video[source]).any():
-            other[same] = rng.integers(0, len(self), same.sum())
-        return other
-
-# %% ../nbs/06_sampling.ipynb 28
-TRAIN_SIZE = 224  # side of the training crop (the paper's inputs)
-RESIZE = 256  # short side the frame is resized to before cropping (our choice; the paper only says "larger")
-
-def crop_frame(frame: np.ndarray,  # (H, W, 3) uint8
-               size: int = TRAIN_SIZE,  # side of the square crop, pixels
-               resize: int = RESIZE,  # short side of the frame before cropping, pixels
-               position: tuple[float, float] = (0.5, 0.5),  # (row, column) of the crop, fractions of the room left
-               flip: bool = False,  # mirror left-right
-               ) -> torch.Tensor:
-    "The `size`×`size` crop at `position` of `frame` resized to a short side of `resize`, (3, size, size) uint8."
-    if resize < size: raise ValueError(f'resize ({resize}) must be at least the crop size ({size})')
-    height, width = frame.shape[:2]
-    side = min(round(size * min(height, width) / resize), height, width)  # the crop, in the frame's pixels
-    top, left = round(position[0] * (height - side)), round(position[1] * (width - side))
-    square = frame[top:top + side, left:left + side]
-    square = torch.from_numpy(square if square.flags.writeable else square.copy()).permute(2, 0, 1)  # (3, side, side)
-    if side != size:
-        square = F.interpolate(square[None].contiguous(memory_format=torch.channels_last), size=(size, size),
-                               mode='bilinear', antialias=True)[0]  # (3, size, size)
-    return square.flip(2) if flip else square
-
-# %% ../nbs/06_sampling.ipynb 32
-class TensorAudio(TensorBase):
-    "A batch of waveforms, (B, samples) float32."
-
+# %% ../nbs/06_sampling.ipynb 9
 def avc_pair(cache,  # the `ClipCache` the plan was drawn from
              plan: AVCPlan,  # the pass's plan
              i: int,  # which pair
-             size: int = TRAIN_SIZE,  # side of the image crop
+             size: int = FRAME_SIZE,  # side of the image crop
              resize: int = RESIZE,  # short side before cropping
-             window: float = WINDOW_SECONDS,  # seconds of audio
+             window: float = PAIR_SECONDS,  # seconds of audio
              ) -> tuple[TensorImage, TensorAudio, TensorCategory]:
     "Pair `i` of `plan`: frame (3, size, size) uint8, waveform (samples,) float32, label."
     frame = crop_frame(cache.frame(plan.clip[i], plan.frame[i]), size, resize, plan.crop[i], plan.flip[i])
-    audio = cache.audio(plan.audio_clip[i], plan.audio_centre[i] - window / 2, window)
-    audio = torch.from_numpy(audio if audio.flags.writeable else audio.copy())  # (samples,)
+    audio = torch.from_numpy(cache.audio(plan.audio_clip[i], plan.audio_centre[i] - window / 2, window))  # (samples,)
     return TensorImage(frame), TensorAudio(audio), TensorCategory(plan.label[i])
 
-# %% ../nbs/06_sampling.ipynb 35
-IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)  # the paper's inputs: ImageNet normalisation
-_LUMA = (0.299, 0.587, 0.114)  # RGB weights of the grey image (ITU-R 601), as torchvision
-_CPU_CHUNK = 4  # frames per pass on the CPU: the working set stays in the processor's cache
-_MADV_HUGEPAGE = 14  # Linux <sys/mman.h>: back this range with 2 MB pages where the kernel can
-
-def _empty_cpu_batch(shape: tuple) -> torch.Tensor:
-    "An uninitialised float32 CPU tensor; on Linux its memory is advised onto 2 MB pages."
-    out = torch.empty(shape, dtype=torch.float32)
-    # Why: a batch of 128 frames at 224 px is 77 MB. glibc maps a block that large afresh from the system for
-    # each batch and hands it back when freed, so the kernel zero-fills it on first touch, 4 kB page by 4 kB page
-    # (~19,000 page faults per batch). On 2 MB pages filling it took 8 ms instead of 31 ms (timed on the 2-core
-    # development machine). torch does this for all its tensors when THP_MEM_ALLOC_ENABLE=1 is set before it is
-    # imported; here it is asked for this tensor only. The advice changes no value: where it fails, nothing is lost.
-    if sys.platform == 'linux' and out.nbytes >= 2 * 2**21:
-        start = -(-out.data_ptr() // mmap.PAGESIZE) * mmap.PAGESIZE  # madvise takes whole pages inside the block
-        end = (out.data_ptr() + out.nbytes) // mmap.PAGESIZE * mmap.PAGESIZE
-        ctypes.CDLL(None).madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), _MADV_HUGEPAGE)
-    return out
-
-@contextmanager
-def _one_thread():
-    "torch's CPU operations inside run on one thread; the previous count comes back after."
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try: yield
-    finally: torch.set_num_threads(threads)
-
-class _RandomBatchTransform(DisplayedTransform):
-    "A batch transform whose randomness comes from its own generator."
-    def reseed(self, seed: int | list[int]):
-        "Restart the random draws from `seed`."
-        self.generator = torch.Generator().manual_seed(int(np.random.SeedSequence(seed).generate_state(1)[0]))
-
-    def uniform(self, n: int, low: float, high: float) -> torch.Tensor:
-        "`n` numbers uniformly in [low, high), (n,) on the CPU."
-        if not hasattr(self, 'generator'): self.reseed(0)
-        return low + (high - low) * torch.rand(n, generator=self.generator)
-
-class NormalizeFrames(_RandomBatchTransform):
-    "uint8 frames to ImageNet-normalised floats, after random saturation and brightness jitter."
-    order = 10
-    def __init__(self, brightness: float = 0.4,  # brightness factor drawn from [1 - brightness, 1 + brightness]
-                 saturation: float = 0.4,  # saturation factor drawn from [1 - saturation, 1 + saturation]
-                 mean: tuple = IMAGENET_MEAN,  # per-channel mean of [0, 1] pixels
-                 std: tuple = IMAGENET_STD,  # per-channel standard deviation
-                 ):
-        super().__init__()
-        self.brightness, self.saturation, self.mean, self.std = brightness, saturation, mean, std
-
-    def encodes(self, frames: TensorImage) -> TensorImage:
-        if frames.dtype != torch.uint8: return frames
-        n, device = len(frames), frames.device
-        gain = self.uniform(n, 1 - self.brightness, 1 + self.brightness).view(n, 1, 1, 1).to(device)
-        colour = self.uniform(n, 1 - self.saturation, 1 + self.saturation).view(n, 1, 1, 1).to(device)
-        mean, std = (torch.tensor(v, device=device).view(1, 3, 1, 1) for v in (self.mean, self.std))
-        red, green, blue = _LUMA
-        pixel_scale = gain * colour / (255 * std)  # (B, 3, 1, 1): weight of the pixel itself
-        grey_scale = gain * (1 - colour) / (255 * std)  # (B, 3, 1, 1): weight of the grey image
-        low, high = -mean / std, (1 - mean) / std  # where [0, 1] ends up after normalising
-        on_cpu = device.type == 'cpu'
-        out = _empty_cpu_batch(frames.shape) if on_cpu else torch.empty(frames.shape, dtype=torch.float32, device=device)
-        chunk = _CPU_CHUNK if on_cpu else n
-        # On the CPU the DataLoader's workers hold the other cores: more threads here would wait for them
-        with _one_thread() if on_cpu else nullcontext():
-            for s in range(0, n, chunk):
-                part, pixels = slice(s, s + chunk), out[s:s + chunk]  # (b, 3, S, S)
-                pixels.copy_(frames[part])
-                # the grey image, (b, 1, S, S) in 0..255, without a (b, 3, S, S) product in between
-                grey = torch.mul(pixels[:, :1], red).add_(pixels[:, 1:2], alpha=green).add_(pixels[:, 2:], alpha=blue)
-                pixels.mul_(pixel_scale[part]).addcmul_(grey, grey_scale[part]).sub_(mean / std)
-                torch.maximum(pixels, low, out=pixels)
-                torch.minimum(pixels, high, out=pixels)
-        return TensorImage(out)
-
-    def decodes(self, frames: TensorImage) -> TensorImage:
-        "Back to [0, 1] pixels, for showing."
-        mean, std = (torch.tensor(v, device=frames.device).view(1, 3, 1, 1) for v in (self.mean, self.std))
-        return TensorImage(frames * std + mean)
-
-# %% ../nbs/06_sampling.ipynb 39
-class AmplitudeJitter(_RandomBatchTransform):
-    "Scale each waveform by a random gain."
-    order = 20
-    def __init__(self, max_gain_db: float = 6.0):  # gains are drawn uniformly in [-max_gain_db, +max_gain_db] dB
-        super().__init__()
-        self.max_gain_db = max_gain_db
-
-    def encodes(self, audio: TensorAudio) -> TensorAudio:
-        gain_db = self.uniform(len(audio), -self.max_gain_db, self.max_gain_db)
-        return audio * (10 ** (gain_db / 20)).view(-1, 1).to(audio.device)
-
-class ResampleAudio(DisplayedTransform):
-    "Resample waveforms from the cache's rate to the networks' rate."
-    order = 30
-    def __init__(self, source_rate: int,  # the cache's sample rate, Hz
-                 target_rate: int):  # the rate the networks expect, Hz
-        super().__init__()
-        self.source_rate, self.target_rate = source_rate, target_rate
-
-    def encodes(self, audio: TensorAudio) -> TensorAudio:
-        return TensorAudio(torchaudio.functional.resample(audio, self.source_rate, self.target_rate))
-
-# %% ../nbs/06_sampling.ipynb 42
+# %% ../nbs/06_sampling.ipynb 12
+@delegates(but=['dataset', 'batch_size', 'shuffle', 'indexed', *DataLoader._methods])  # fastai's loader options, not its hooks
 class AVCDataLoader(DataLoader):
     "Batches (frames, waveforms, labels) of AVC pairs, drawn afresh from `sampler` on each training pass."
+    _settings = 'sampler,size,resize,train,positive_fraction,seed'  # what `new` passes on, besides fastai's own
     def __init__(self, sampler: AVCSampler,  # where the pairs come from
                  n: int | None = None,  # pairs per pass; None: one per clip
                  bs: int = 128,  # pairs per batch
-                 size: int = TRAIN_SIZE,  # side of the image crop
+                 size: int = FRAME_SIZE,  # side of the image crop
                  resize: int = RESIZE,  # short side before cropping
                  train: bool = True,  # random crops, flips and a new plan each pass; False: one fixed, centred plan
                  positive_fraction: float = 0.5,  # share of corresponding pairs (1 for a contrastive objective)
                  seed: int = 0,  # seed of the plans and of the batch transforms
                  after_batch: list | None = None,  # batch transforms, e.g. from `avc_batch_transforms`
-                 **kwargs):  # passed to fastai's `DataLoader` (num_workers, device, pin_memory, drop_last, ...)
-        self.sampler, self.size, self.resize, self.train, self.seed, self.passes = sampler, size, resize, train, seed, 0
-        self.positive_fraction = positive_fraction
+                 **kwargs):
+        store_attr(self._settings)
+        self.passes = 0
         kwargs.setdefault('drop_last', train)
-        super().__init__(bs=bs, n=n or len(sampler), indexed=True, after_batch=Pipeline(after_batch or []), **kwargs)
+        super().__init__(bs=bs, n=n or len(sampler), after_batch=Pipeline(after_batch or []), **{**kwargs, 'indexed': True})
         self.plan, self.n_inp = None, 2  # a fastai `Learner` calls the network with (frames, waveforms)
 
     def before_iter(self):
@@ -306,44 +66,25 @@ class AVCDataLoader(DataLoader):
             if hasattr(tfm, 'reseed'): tfm.reseed(seed)
         if self.train: self.passes += 1
 
-    def get_idxs(self): return list(range(self.n))
-    def create_item(self, i): return avc_pair(self.sampler.cache, self.plan, i, self.size, self.resize, self.sampler.window)
+    def get_idxs(self):
+        "The pairs of a pass in the plan's order."
+        return list(range(self.n))
+
+    def create_item(self, i):
+        "Pair `i` of this pass's plan (see `avc_pair`)."
+        return avc_pair(self.sampler.cache, self.plan, i, self.size, self.resize, self.sampler.window)
 
     def new(self, dataset=None, cls=None, **kwargs):
         "A loader like this one with `kwargs` changed (fastai's `Learner.get_preds` asks for one)."
         kwargs.pop('shuffle', None)  # the plan decides the order
-        settings = dict(sampler=self.sampler, n=self.n, bs=self.bs, size=self.size, resize=self.resize, train=self.train,
-                        positive_fraction=self.positive_fraction, seed=self.seed, after_batch=list(self.after_batch.fs), num_workers=self.fake_l.num_workers,
-                        device=self.device, pin_memory=self.pin_memory, drop_last=self.drop_last)
-        return (cls or type(self))(**{**settings, **kwargs})
+        settings = {name: getattr(self, name) for name in self._settings.split(',')}
+        return super().new(dataset, cls, **{**settings, 'n': self.n, 'after_batch': list(self.after_batch.fs), **kwargs})
 
-# %% ../nbs/06_sampling.ipynb 44
-def avc_batch_transforms(train: bool = True,  # jitter (training) or only normalise (validation)
-                         brightness: float = 0.4,  # see `NormalizeFrames`
-                         saturation: float = 0.4,  # see `NormalizeFrames`
-                         max_gain_db: float = 6.0,  # see `AmplitudeJitter`
-                         source_rate: int | None = None,  # the cache's audio rate, Hz
-                         target_rate: int | None = None,  # the networks' rate; None or equal: no resampling
-                         ) -> list:
-    "The batch transforms of one split."
-    tfms = [NormalizeFrames(brightness, saturation) if train else NormalizeFrames(0, 0)]
-    if train and max_gain_db: tfms.append(AmplitudeJitter(max_gain_db))
-    if target_rate and target_rate != source_rate: tfms.append(ResampleAudio(source_rate, target_rate))
-    return tfms
-
-# %% ../nbs/06_sampling.ipynb 51
-def _split_videos(cache, valid_pct, seed):
-    "Clip numbers of the training and the validation share of `cache`, split by video."
-    videos = np.array([video_id(c) for c in cache.clip_ids])
-    unique = np.unique(videos)
-    held_out = np.random.default_rng([seed, 1]).permutation(unique)[:max(2, round(valid_pct * len(unique)))]
-    is_valid = np.isin(videos, held_out)
-    return np.flatnonzero(~is_valid), np.flatnonzero(is_valid)
-
+# %% ../nbs/06_sampling.ipynb 22
 def avc_dataloaders(train,  # the training `ClipCache`
-                    valid=0.1,  # the validation `ClipCache`, or the fraction of `train`'s videos to hold out
+                    valid=VAL_FRACTION,  # the validation `ClipCache`, or the fraction of `train`'s videos to hold out
                     bs: int = 128,  # pairs per batch
-                    size: int = TRAIN_SIZE,  # side of the image crop
+                    size: int = FRAME_SIZE,  # side of the image crop
                     resize: int = RESIZE,  # short side before cropping
                     n_train: int | None = None,  # training pairs per pass; None: one per clip
                     n_valid: int | None = None,  # validation pairs; None: one per clip
@@ -353,15 +94,17 @@ def avc_dataloaders(train,  # the training `ClipCache`
                     max_gain_db: float = 6.0,  # audio gain jitter, see `AmplitudeJitter`
                     train_positive_fraction: float = 0.5,  # share of corresponding training pairs (1 for a contrastive objective); validation: half
                     sample_rate: int | None = None,  # rate the networks expect; None: the cache's
-                    seed: int = 0,  # seed of the plans, the split and the augmentations
+                    seed: int = 0,  # seed of the plans and the augmentations
                     num_workers: int = 2,  # worker processes per loader
                     device=None,  # where batches go (the batch transforms run there); None: the GPU if any
                     ) -> DataLoaders:
     "Training and validation `AVCDataLoader`s over prepared caches."
     if isinstance(valid, float):
-        train_clips, valid_clips = _split_videos(train, valid, seed)
-        train_sampler = AVCSampler(train, train_clips, max_shift)
-        valid_sampler = AVCSampler(train, valid_clips, max_shift)
+        held_out = np.array([in_val_split(train.ytid(c), valid) for c in range(len(train))], bool)
+        videos = len({train.ytid(c) for c in np.flatnonzero(held_out)})
+        if videos < 2: raise ValueError(f'{train.root}: the val split (audioset.in_val_split, fraction {valid}) holds {videos} of its videos; '
+                                        'AVC negatives need two: hold out a larger fraction or pass a validation cache')
+        train_sampler, valid_sampler = AVCSampler(train, np.flatnonzero(~held_out), max_shift), AVCSampler(train, np.flatnonzero(held_out), max_shift)
     else: train_sampler, valid_sampler = AVCSampler(train, max_shift=max_shift), AVCSampler(valid, max_shift=max_shift)
     device = default_device() if device is None else torch.device(device)
     loaders = [AVCDataLoader(s, n=n, bs=bs, size=size, resize=resize, train=is_train, seed=seed,
@@ -372,7 +115,7 @@ def avc_dataloaders(train,  # the training `ClipCache`
                for s, n, is_train in ((train_sampler, n_train, True), (valid_sampler, n_valid, False))]
     return DataLoaders(*loaders, device=device)
 
-# %% ../nbs/06_sampling.ipynb 57
+# %% ../nbs/06_sampling.ipynb 28
 def show_avc_batch(dl: AVCDataLoader,  # the loader the batch came from (for its plan and transforms)
                    max_n: int = 8,  # pairs to show
                    ncols: int = 4,  # pairs per row

@@ -25,7 +25,9 @@ from fastai.torch_core import default_device, rank_distrib
 
 from .cache import ClipCache
 from .core import FRAME_SIZE, PAPER_SAMPLE_RATE, RESIZE, InputError, atomic_write
-from .sampling import AVCDataLoader, AVCSampler, avc_batch_transforms, avc_dataloaders
+from .augment import avc_batch_transforms
+from .avc_plan import AVCSampler
+from .sampling import AVCDataLoader, avc_dataloaders
 from .models import count_parameters
 from .networks import NETWORKS, make_network
 from .learner import OBJECTIVES, avc_learner, avc_metrics, calibrate_decision
