@@ -14,7 +14,7 @@ from fastcore.parallel import parallel
 from fastcore.script import call_parse
 
 from .clipwriter import write_clip
-from .core import atomic_write_text
+from .core import PAIR_SECONDS, InputError, atomic_write_text, console_script
 from .synth_scenes import SynthConfig, ground_truth, plan_clip, render_audio, render_frames
 
 # %% auto 0
@@ -70,15 +70,28 @@ def _write_segments(path, records, seed):
     lines += [f'{r["ytid"]}, {r["start_seconds"]:.3f}, {r["end_seconds"]:.3f}, "{r["label"]}"' for r in records]
     atomic_write_text(path, '\n'.join(lines) + '\n')
 
-def _check_config(root, seed, config):
-    "Record the seed and knobs in `root`, or fail if the clips there were made with others."
+def _checked_settings(root, seed, config):
+    "The seed and knobs to record in `root`; raise `InputError` if the clips there were made with others."
     path, settings = root/'synth_config.json', dict(seed=seed, **asdict(config))
-    if path.exists():
+    if not path.exists(): return settings
+    try:
         recorded = json.loads(path.read_text())
         recorded = dict(seed=recorded.pop('seed'), **asdict(SynthConfig(**recorded)))  # knobs added since take their defaults
-        if recorded != settings:
-            raise ValueError(f'{path}: the clips in {root} were made with {path.read_text()}, not {settings}; use another folder')
-    atomic_write_text(path, json.dumps(settings, indent=1))
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        raise InputError(f'{path}: not the settings SynthInstruments records ({type(e).__name__}: {e}); use another folder') from None
+    changed = [f'{knob}={recorded[knob]!r} (not {value!r})' for knob, value in settings.items() if recorded[knob] != value]
+    if changed: raise InputError(f'{path}: the clips in {root} were made with {", ".join(changed)}; give the same settings or use another folder')
+    return settings
+
+def _check_nothing_left_out(root, n_clips, seed, config):
+    "Refuse a run whose segment lists and ground truth would leave out clips already in `root/videos`."
+    there = {p.name for p in (root/'videos').glob('*.mp4')}
+    if not there: return
+    left_out = there - {Path(plan_clip(i, seed, config).file).name for i in range(n_clips)}
+    if left_out:
+        raise InputError(f'{root/"videos"} holds {len(there)} clips, {len(left_out)} of them not among the {n_clips} asked for '
+                         f'(such as {min(left_out)}): the segment lists and ground truth would leave them out; '
+                         f'ask for {len(there)} clips or more, or use another folder')
 
 # %% ../nbs/03_synth.ipynb 12
 def synth_instruments(root: str | Path,  # dataset folder (created)
@@ -90,8 +103,13 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
                       ) -> list[dict]:
     "Write SynthInstruments into `root` in AudioSet's layout (see `SYNTH_LAYOUT`); return the ground truth."
     root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    _check_config(root, seed, config)
+    if n_clips < 1: raise InputError(f'n_clips {n_clips}: must be 1 or more')
+    if root.exists() and not root.is_dir(): raise InputError(f'{root}: is a file, not a dataset folder')
+    settings = _checked_settings(root, seed, config)
+    _check_nothing_left_out(root, n_clips, seed, config)
+    try: root.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise InputError(f'{root}: cannot make the dataset folder ({e.strerror})') from None
+    atomic_write_text(root/'synth_config.json', json.dumps(settings, indent=1))
     start = time.perf_counter()
     results = parallel(_synth_job, range(n_clips), root=root, seed=seed, config=config, n_workers=n_workers,
                        progress=progress, chunksize=8)
@@ -110,6 +128,7 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
 
 # %% ../nbs/03_synth.ipynb 28
 @call_parse
+@console_script
 def ots_synth(root: str = 'data/synth_instruments',  # dataset folder (created; re-run to resume)
               n_clips: int = 320,  # number of clips
               seed: int = 0,  # random seed: same seed, byte-identical files
@@ -122,7 +141,18 @@ def ots_synth(root: str = 'data/synth_instruments',  # dataset folder (created; 
               encoder_threads: int = 2,  # x264 threads per clip (1: the least CPU when every core runs a worker)
               aac_coder: str = 'twoloop',  # FFmpeg's AAC coder: 'twoloop' or 'fast'
               ):
-    "Generate SynthInstruments: mp4 clips, AudioSet segments lists and ground-truth boxes."
+    "Generate SynthInstruments: mp4 clips, AudioSet segments lists and ground-truth boxes; exit status 1 if a clip failed."
+    if n_clips < 1: raise InputError(f'--n_clips {n_clips}: must be 1 or more')
+    if seed < 0: raise InputError(f'--seed {seed}: must be 0 or more')
+    if n_workers is not None and n_workers < 0: raise InputError(f'--n_workers {n_workers}: must be 0 (work in this process) or more')
+    if not duration >= PAIR_SECONDS: raise InputError(f'--duration {duration}: a clip must hold at least one {PAIR_SECONDS:g} s pair (Section 3)')
+    if width < 128 or width % 128: raise InputError(f'--width {width}: must be a multiple of 128 (128, 256, ...)')
+    if height < 2 or height % 2: raise InputError(f'--height {height}: must be even and 2 or more')
+    if max_distractors < 0: raise InputError(f'--max_distractors {max_distractors}: must be 0 or more')
+    if not 0 <= off_screen <= 1: raise InputError(f'--off_screen {off_screen}: must be a fraction from 0 to 1')
+    if encoder_threads < 1: raise InputError(f'--encoder_threads {encoder_threads}: must be 1 or more (the count is part of the bytes written)')
+    if aac_coder not in ('twoloop', 'fast'): raise InputError(f"--aac_coder {aac_coder!r}: must be 'twoloop' or 'fast'")
     config = SynthConfig(duration=duration, width=width, height=height, max_distractors=max_distractors, off_screen=off_screen,
                          encoder_threads=encoder_threads, aac_coder=aac_coder)
-    synth_instruments(root, n_clips, seed, config, n_workers)
+    records = synth_instruments(root, n_clips, seed, config, n_workers)
+    if len(records) < n_clips: raise SystemExit(f'ots_synth: {n_clips - len(records)} of {n_clips} clips failed (listed above); run again to make them')
