@@ -21,7 +21,7 @@ from fastai.optimizer import Adam
 from fastcore.script import bool_arg, call_parse
 
 from .benchmark import benchmark_data, machine_description, markdown_table
-from .cache import ClipCache
+from .clip_cache import ClipCache
 from .core import FRAME_SIZE, PAIR_SECONDS, PAPER_SAMPLE_RATE, RESIZE
 from .learner import PAPER_WEIGHT_DECAY, AVCLoss, avc_learner
 from .networks import make_network
