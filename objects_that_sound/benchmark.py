@@ -74,7 +74,7 @@ class VideoDecodingLoader(AVCDataLoader):
         image = crop_frame(frame, self.size, self.resize, plan.crop[i], plan.flip[i])
         return TensorImage(image), TensorAudio(torch.from_numpy(audio)), TensorCategory(plan.label[i])
 
-# %% ../nbs/95_benchmark_data.ipynb 9
+# %% ../nbs/95_benchmark_data.ipynb 11
 _MAX_RATE = 30_000  # pairs/s no loader here reaches: sizes a pass so it outlasts the measurement
 
 def pairs_per_second(dl: AVCDataLoader,  # the loader to run (its `n` is set here)
@@ -93,7 +93,7 @@ def pairs_per_second(dl: AVCDataLoader,  # the loader to run (its `n` is set her
     synchronize()
     return pairs / (time.perf_counter() - start)
 
-# %% ../nbs/95_benchmark_data.ipynb 11
+# %% ../nbs/95_benchmark_data.ipynb 13
 def batch_transforms_per_second(device: str = 'cpu',  # where the batch lies
                                 bs: int = 128,  # pairs per batch
                                 size: int = FRAME_SIZE,  # side of the frames
@@ -117,7 +117,7 @@ def batch_transforms_per_second(device: str = 'cpu',  # where the batch lies
         synchronize()
     return pairs / (time.perf_counter() - start)
 
-# %% ../nbs/95_benchmark_data.ipynb 13
+# %% ../nbs/95_benchmark_data.ipynb 15
 def _cores(): return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
 
 def _row(source, workers, device, size, bs, runs):
@@ -160,20 +160,21 @@ def benchmark(cache: ClipCache,  # the prepared cache of the clips
         rows.append(_row('batch transforms alone', 0, device, size, bs, runs))
     return pd.DataFrame(rows)
 
-# %% ../nbs/95_benchmark_data.ipynb 15
+# %% ../nbs/95_benchmark_data.ipynb 17
 def machine_description(device: str = 'cpu') -> str:
     "The processor, cores, accelerator and library versions, one line."
     device = torch.device(device)
     accelerator = torch.cuda.get_device_name(device) if device.type == 'cuda' else 'no GPU used'
     return (f'{platform.processor() or platform.machine()}, {_cores()} cores usable, {accelerator}; '
-            f'torch {torch.__version__}, decord {decord.__version__}; {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC')
+            f'torch {torch.__version__}, decord {decord.__version__}; {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC')
 
+# %% ../nbs/95_benchmark_data.ipynb 18
 def markdown_table(table: pd.DataFrame) -> str:
     "`table` as a Markdown table."
     lines = ['| ' + ' | '.join(map(str, table.columns)) + ' |', '|' + '---|' * len(table.columns)]
     return '\n'.join(lines + ['| ' + ' | '.join(map(str, row)) + ' |' for row in table.itertuples(index=False)])
 
-# %% ../nbs/95_benchmark_data.ipynb 20
+# %% ../nbs/95_benchmark_data.ipynb 23
 @call_parse
 def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and their cache (reused when present)
                   device: str = 'cpu',  # 'cpu' or 'cuda'

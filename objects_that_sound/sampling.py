@@ -80,7 +80,7 @@ class AVCDataLoader(DataLoader):
         settings = {name: getattr(self, name) for name in self._settings.split(',')}
         return super().new(dataset, cls, **{**settings, 'n': self.n, 'after_batch': list(self.after_batch.fs), **kwargs})
 
-# %% ../nbs/06_sampling.ipynb 22
+# %% ../nbs/06_sampling.ipynb 23
 def avc_dataloaders(train,  # the training `ClipCache`
                     valid=VAL_FRACTION,  # the validation `ClipCache`, or the fraction of `train`'s videos to hold out
                     bs: int = 128,  # pairs per batch
@@ -115,7 +115,7 @@ def avc_dataloaders(train,  # the training `ClipCache`
                for s, n, is_train in ((train_sampler, n_train, True), (valid_sampler, n_valid, False))]
     return DataLoaders(*loaders, device=device)
 
-# %% ../nbs/06_sampling.ipynb 28
+# %% ../nbs/06_sampling.ipynb 29
 def show_avc_batch(dl: AVCDataLoader,  # the loader the batch came from (for its plan and transforms)
                    max_n: int = 8,  # pairs to show
                    ncols: int = 4,  # pairs per row
