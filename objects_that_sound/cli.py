@@ -36,7 +36,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
               sync_bn: bool = False,  # BatchNorm statistics over all processes (multi-GPU)
               warm_start: str = None,  # model file to start from (e.g. another run's models/final.pth)
               workers: int = 2,  # data-loading processes
-              seed: int = 0,  # seed of the sampling, the split and the initial weights
+              seed: int = 0,  # seed of the sampling and the initial weights (the validation split depends on the videos alone)
              ):
     "Train AVE-Net, L3-Net or AVOL-Net on audio-visual correspondence from a prepared cache; re-run to resume."
     if not Path(cache).is_dir(): raise InputError(f'{cache}: no such cache folder (make one with ots_prepare)')
@@ -53,7 +53,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
         print(f"validation: AVC accuracy {results['avc_accuracy']:.3f}, ROC AUC {results['roc_auc']:.3f}, "
               f"audio→image P@1 {results.get('a2i_p1', float('nan')):.3f}; model in {Path(out)/'models'/'final.pth'}")
 
-# %% ../nbs/13_cli.ipynb 13
+# %% ../nbs/13_cli.ipynb 14
 @call_parse
 @console_script
 def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches and the run

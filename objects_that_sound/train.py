@@ -184,7 +184,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
                    preset: TrainingPreset | None = None,  # what to train and how; None: `training_preset()`
                    warm_start: str | Path | None = None,  # a model file (.pth) to start from, e.g. another run's final.pth
                    workers: int = 2,  # data-loading processes
-                   seed: int = 0,  # seed of the sampling, the split and the initial weights
+                   seed: int = 0,  # seed of the sampling and the initial weights (the validation split depends on the videos alone)
                    progress: bool = True,  # progress bars (a notebook); False prints one line per epoch (a log)
                   ) -> Learner:
     "Train `preset`'s network on `train` in the run folder `out`, resuming from its last checkpoint; return the learner."
