@@ -31,12 +31,12 @@ from .distributed import gather_objects, gather_with_grad
 __all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'CosineDecay', 'AVCLoss',
            'ContrastiveLoss', 'fit_decision', 'avc_metrics', 'AVCEvaluation', 'avc_learner', 'calibrate_decision']
 
-# %% ../nbs/09_learner.ipynb 6
+# %% ../nbs/09_learner.ipynb 7
 PAPER_WEIGHT_DECAY = 1e-5  # Adam's weight decay (paper, Section 3)
 PAPER_LR_DECAY = 0.94  # the learning rate is "decreased by 6%" ...
 PAPER_LR_DECAY_EPOCHS = 16  # ... "every 16 epochs"
 
-# %% ../nbs/09_learner.ipynb 8
+# %% ../nbs/09_learner.ipynb 9
 class StepDecay(Callback):
     "Multiply the learning rate by `factor` every `every` epochs, from the rate `fit` was given."
     order = 60  # after the recorder has started the epoch
@@ -50,7 +50,7 @@ class StepDecay(Callback):
         scale = self.factor ** (self.epoch // self.every)
         for group, base_lr in zip(self.opt.hypers, self.base_lrs): group['lr'] = base_lr * scale
 
-# %% ../nbs/09_learner.ipynb 10
+# %% ../nbs/09_learner.ipynb 11
 class CosineDecay(Callback):
     "Not the paper's: the learning rate falls from the rate `fit` was given to 0 along a half cosine over `epochs` epochs, batch by batch."
     order = 60
@@ -64,7 +64,7 @@ class CosineDecay(Callback):
         done = min(1.0, (self.epoch + self.iter / self.n_iter) / self.epochs)  # fraction of the run behind us
         for group, base_lr in zip(self.opt.hypers, self.base_lrs): group['lr'] = base_lr * 0.5 * (1 + math.cos(math.pi * done))
 
-# %% ../nbs/09_learner.ipynb 13
+# %% ../nbs/09_learner.ipynb 14
 class AVCLoss:
     "The paper's objective: cross-entropy of the 2-way AVC logits of each (frame, sound) pair of the batch."
     def __init__(self, network: nn.Module):  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -73,7 +73,7 @@ class AVCLoss:
     def __call__(self, embeddings: tuple, labels: torch.Tensor) -> torch.Tensor:
         return F.cross_entropy(self.network.correspondence_logits(*embeddings), labels)
 
-# %% ../nbs/09_learner.ipynb 16
+# %% ../nbs/09_learner.ipynb 17
 class ContrastiveLoss:
     "In-batch contrastive (InfoNCE) objective on the corresponding pairs of a batch, both directions."
     def __init__(self, network: nn.Module,  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -87,7 +87,7 @@ class ContrastiveLoss:
         targets = torch.arange(len(scores), device=scores.device)
         return (F.cross_entropy(scores, targets) + F.cross_entropy(scores.T, targets)) / 2
 
-# %% ../nbs/09_learner.ipynb 19
+# %% ../nbs/09_learner.ipynb 20
 def fit_decision(scores: np.ndarray,  # (N,) the head's score of each pair
                  labels: np.ndarray,  # (N,) 1 = corresponds, 0 = does not
                 ) -> tuple[float, float]:
@@ -97,7 +97,7 @@ def fit_decision(scores: np.ndarray,  # (N,) the head's score of each pair
     regression = LogisticRegression(C=1e4).fit(scores, labels)
     return float(regression.coef_[0, 0]), float(regression.intercept_[0])
 
-# %% ../nbs/09_learner.ipynb 22
+# %% ../nbs/09_learner.ipynb 23
 def avc_metrics(scores: np.ndarray,  # (N,) the head's score of each pair
                 labels: np.ndarray,  # (N,) 1 = corresponds
                 decision: tuple[float, float] | None = None,  # (scale, bias); None: fitted on these pairs
@@ -116,7 +116,7 @@ def avc_metrics(scores: np.ndarray,  # (N,) the head's score of each pair
         metrics['a2i_p1_chance'] = float(same_class.mean())
     return metrics
 
-# %% ../nbs/09_learner.ipynb 25
+# %% ../nbs/09_learner.ipynb 26
 class AVCEvaluation(Callback):
     "Measure AVC accuracy (decision fitted on the validation pairs), ROC AUC and audio→image precision@1 per validation pass."
     order = 40  # before the recorder (50) reads the metrics
@@ -187,10 +187,10 @@ class AVCEvaluation(Callback):
         self.fitted_decision = fit_decision(scores, labels)
         self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
 
-# %% ../nbs/09_learner.ipynb 29
+# %% ../nbs/09_learner.ipynb 30
 OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
 
-# %% ../nbs/09_learner.ipynb 30
+# %% ../nbs/09_learner.ipynb 31
 @delegates(Learner, but=['loss_func', 'opt_func', 'metrics', 'wd', 'wd_bn_bias'])
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
                 model: nn.Module,  # AVENet, L3Net or AVOLNet
@@ -215,7 +215,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
     if mixed_precision: learn.add_cbs([ChannelsLast(), MixedPrecision(amp_mode=AMPMode.BF16)])
     return learn
 
-# %% ../nbs/09_learner.ipynb 36
+# %% ../nbs/09_learner.ipynb 37
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()

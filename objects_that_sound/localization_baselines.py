@@ -14,7 +14,7 @@ from .localization import Annotation, gt_map, localization_metrics
 # %% auto 0
 __all__ = ['centre_gaussian', 'best_box', 'localization_table']
 
-# %% ../nbs/15b_localization_baselines.ipynb 6
+# %% ../nbs/15b_localization_baselines.ipynb 7
 def centre_gaussian(size: int = FRAME_SIZE,  # side of the map
                     sigma: float = 0.25,  # standard deviation as a fraction of the side
                     ) -> np.ndarray:  # (size, size)
@@ -22,7 +22,7 @@ def centre_gaussian(size: int = FRAME_SIZE,  # side of the map
     y, x = np.mgrid[0:size, 0:size] - (size - 1) / 2
     return np.exp(-(x ** 2 + y ** 2) / (2 * (sigma * size) ** 2))
 
-# %% ../nbs/15b_localization_baselines.ipynb 9
+# %% ../nbs/15b_localization_baselines.ipynb 10
 def _lattice_sums(values, corners):
     "(C, C) summed-area table at the lattice: Σ values[:corners[i], :corners[j]]."
     table = np.zeros((values.shape[0] + 1, values.shape[1] + 1))
@@ -51,7 +51,7 @@ def best_box(annotations,  # the training set's `Annotation`s: a list, or a dict
     rows, columns = np.unravel_index(np.argmax(total), total.shape)
     return fractions[[first[columns], first[rows], last[columns], last[rows]]], float(total[rows, columns] / len(annotations))
 
-# %% ../nbs/15b_localization_baselines.ipynb 13
+# %% ../nbs/15b_localization_baselines.ipynb 14
 def localization_table(heatmaps,  # the method's heatmaps, as `localization_metrics` takes them
                        annotations,  # their annotations, likewise
                        train_annotations=None,  # a training set's annotations, for the best box (row left out if None)

@@ -16,7 +16,7 @@ from .localization import Annotation, check_boxes
 # %% auto 0
 __all__ = ['FLICKR_FRAME', 'read_flickr', 'read_vggss', 'read_box_json', 'read_synth']
 
-# %% ../nbs/15a_localization_data.ipynb 6
+# %% ../nbs/15a_localization_data.ipynb 7
 FLICKR_FRAME = 256  # side in pixels of the frame Flickr-SoundNet's annotators drew on
 
 def _flickr_annotation(path):
@@ -41,7 +41,7 @@ def read_flickr(folder: str | Path,  # the folder of `<image id>.xml` files
     if not paths: raise InputError(f'{folder}: no .xml file (Flickr-SoundNet annotations: one <image id>.xml per image)')
     return {path.stem: _flickr_annotation(path) for path in paths}
 
-# %% ../nbs/15a_localization_data.ipynb 11
+# %% ../nbs/15a_localization_data.ipynb 12
 def _read_json(path):
     "The content of a JSON file, or an `InputError` naming it."
     path = Path(path)
@@ -64,7 +64,7 @@ def read_vggss(path: str | Path,  # VGG-SS's vggss.json
         annotations[entry['file']] = Annotation(boxes)
     return annotations
 
-# %% ../nbs/15a_localization_data.ipynb 15
+# %% ../nbs/15a_localization_data.ipynb 16
 def read_box_json(path: str | Path,  # a JSON object {clip id: [[x1, y1, x2, y2], ...]}
                   consensus: int = 1,  # boxes needed for full weight (1: their union)
                   ) -> dict[str, Annotation]:  # clip id → its boxes
@@ -78,7 +78,7 @@ def read_box_json(path: str | Path,  # a JSON object {clip id: [[x1, y1, x2, y2]
         annotations[clip] = Annotation(boxes, consensus)
     return annotations
 
-# %% ../nbs/15a_localization_data.ipynb 19
+# %% ../nbs/15a_localization_data.ipynb 20
 def read_synth(path: str | Path,  # ground_truth.jsonl, or the dataset folder that holds it
                split: str | None = None,  # 'train' or 'eval' (the test set); None: every clip
                frame: int | dict | None = None,  # frame number for every clip, or a dict clip id → frame number (clips absent are left out); None: each clip's middle frame
