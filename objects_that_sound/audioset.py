@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from .ontology import AUDIOSET_DIR, instrument_class_ids
+from .core import InputError
+from .ontology import AUDIOSET_DIR, audioset_ontology, instrument_class_ids
 
 # %% auto 0
 __all__ = ['SPLITS', 'VAL_FRACTION', 'check_ytid', 'clip_id', 'parse_clip_id', 'Segment', 'SegmentsFormatError', 'BadRow',
-           'iter_segments', 'read_segments', 'in_val_split', 'instrument_segments']
+           'iter_segments', 'read_segments', 'checked_segments', 'in_val_split', 'instrument_segments']
 
 # %% ../nbs/00_audioset.ipynb 7
 _ID_ALPHABET = re.compile(r'[A-Za-z0-9_-]{1,64}')
@@ -77,6 +78,7 @@ _WELL_FORMED = re.compile(r'\s*"?([A-Za-z0-9_-]{1,64})"?\s*,\s*"?(\d+(?:\.\d*)?)
                           r'\s*"?(/[mgt]/[0-9A-Za-z_]+(?:,/[mgt]/[0-9A-Za-z_]+)*)"?\s*')  # the usual row, parsed in one step
 
 def _unquote(field): return field.strip().removeprefix('"').removesuffix('"').strip()
+def _shorten(text, limit=200): return text if len(text) <= limit else f'{text[:limit]}… ({len(text):,} characters)'
 
 def _parse_row(line):
     "The `Segment` on one line of a segment list; raise `ValueError` with the problem."
@@ -109,8 +111,9 @@ def iter_segments(path: str | Path,  # an AudioSet-format segment list (CSV)
             if _unquote(line.split(',', 1)[0]).lower() == 'ytid': continue  # a header line
             try: yield _parse_row(line)
             except ValueError as e:
-                if bad_rows is None: raise SegmentsFormatError(f'{path}, line {number}: {e}') from None
-                bad_rows.append(BadRow(path, number, str(e)))
+                problem = _shorten(str(e))  # a line of a megabyte is named, not copied
+                if bad_rows is None: raise SegmentsFormatError(f'{path}, line {number}: {problem}') from None
+                bad_rows.append(BadRow(path, number, problem))
 
 # %% ../nbs/00_audioset.ipynb 23
 def read_segments(path: str | Path,  # an AudioSet-format segment list (CSV)
@@ -119,7 +122,40 @@ def read_segments(path: str | Path,  # an AudioSet-format segment list (CSV)
     "Read an AudioSet segment list in any of its variants; a malformed row raises `SegmentsFormatError` unless collected."
     return list(iter_segments(path, bad_rows))
 
-# %% ../nbs/00_audioset.ipynb 32
+# %% ../nbs/00_audioset.ipynb 30
+def _check_labels(path, segments):
+    "Refuse label ids that are not AudioSet classes, naming the first line that has one."
+    known = audioset_ontology().index
+    unknown = {label for segment in segments for label in segment.labels if label not in known}
+    if not unknown: return
+    first = next(label for segment in segments for label in segment.labels if label not in known)
+    has_it = re.compile(re.escape(first) + r'(?![0-9A-Za-z_])')
+    with open(path, encoding='utf-8-sig', errors='replace') as lines:
+        number = next((n for n, line in enumerate(lines, 1) if not line.lstrip().startswith('#') and has_it.search(line)), '?')
+    raise InputError(f'{path}, line {number}: {first} is not a class of the AudioSet ontology ({len(unknown)} unknown label ids in all); '
+                     'an AudioSet segment list labels clips with its ids, such as /m/04rlf (Music)')
+
+def checked_segments(path: str | Path,  # a segment list a user gave (AudioSet's CSV format)
+                     bad_rows: list | None = None,  # if a list, malformed rows are collected there instead of refused
+                     ) -> list[Segment]:
+    "The segments of a user's list; raise `InputError`, naming the file and line, when it cannot be used as it is."
+    path, malformed = Path(path), []
+    if not path.exists(): raise InputError(f'{path}: no such segment list')
+    if path.is_dir(): raise InputError(f'{path}: is a folder, not a segment list (an AudioSet CSV such as eval_segments.csv)')
+    try: segments = read_segments(path, malformed)
+    except OSError as e: raise InputError(f'{path}: cannot read it ({e.strerror})') from None
+    if malformed and bad_rows is None:
+        lines = ', '.join(str(row.line) for row in malformed[:5]) + (', …' if len(malformed) > 5 else '')
+        raise InputError(f'{path}, line {malformed[0].line}: {malformed[0].problem} '
+                         f'({len(malformed)} malformed lines: {lines}; correct or remove them)')
+    if not segments and malformed:
+        raise InputError(f'{path}: no segment in it can be used: its {len(malformed)} rows are malformed (line {malformed[0].line}: {malformed[0].problem})')
+    if not segments: raise InputError(f'{path}: no segments in it (only comments or a header)')
+    _check_labels(path, segments)
+    if bad_rows is not None: bad_rows.extend(malformed)
+    return segments
+
+# %% ../nbs/00_audioset.ipynb 36
 SPLITS = ('train', 'val', 'test')
 VAL_FRACTION = 0.1  # the paper's 90/10 train/val split of the public training list
 
@@ -129,7 +165,7 @@ def in_val_split(ytid: str,  # YouTube id
     "Whether a video belongs to val: SHA-1 of its id, as a fraction of 2**64, below `val_fraction`."
     return int.from_bytes(hashlib.sha1(ytid.encode()).digest()[:8], 'big') < val_fraction * 2**64
 
-# %% ../nbs/00_audioset.ipynb 35
+# %% ../nbs/00_audioset.ipynb 39
 def instrument_segments(split: str,  # 'train', 'val' or 'test'
                         segments_csv: str | Path | None = None,  # list to read; None: shipped balanced train list (train, val) or eval list (test)
                         val_fraction: float = VAL_FRACTION,  # fraction of the training list's videos that go to val

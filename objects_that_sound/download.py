@@ -5,8 +5,7 @@
 # %% auto 0
 __all__ = ['YOUTUBE_URL', 'VIDEO_FORMAT', 'PARTIAL_DIR', 'FAILURES_CSV', 'TRANSIENT_PATTERNS', 'PERMANENT_PATTERNS',
            'FAILURE_KINDS', 'segment_url', 'yt_dlp_command', 'MissingToolError', 'find_tools', 'failure_kind',
-           'DownloadError', 'download_segment', 'DownloadReport', 'read_failures', 'download_segments',
-           'checked_segments', 'ots_download']
+           'DownloadError', 'download_segment', 'DownloadReport', 'read_failures', 'download_segments', 'ots_download']
 
 # %% ../nbs/01_download.ipynb 3
 import csv
@@ -25,9 +24,8 @@ from typing import Sequence
 from fastcore.script import call_parse
 from tqdm import tqdm
 
-from .audioset import Segment, check_ytid, instrument_class_ids, read_segments
+from .audioset import Segment, check_ytid, checked_segments, instrument_class_ids
 from .core import InputError, atomic_write, console_script
-from .ontology import audioset_ontology
 
 # %% ../nbs/01_download.ipynb 7
 YOUTUBE_URL = 'https://www.youtube.com/watch?v='
@@ -267,38 +265,6 @@ def download_segments(segments: Sequence[Segment],  # the segments to fetch
     return report
 
 # %% ../nbs/01_download.ipynb 36
-def _shorten(text, limit=200): return text if len(text) <= limit else f'{text[:limit]}… ({len(text):,} characters)'
-
-def _check_labels(path, segments):
-    "Refuse label ids that are not AudioSet classes, naming the first line that has one."
-    known = audioset_ontology().index
-    unknown = {label for segment in segments for label in segment.labels if label not in known}
-    if not unknown: return
-    first = next(label for segment in segments for label in segment.labels if label not in known)
-    has_it = re.compile(re.escape(first) + r'(?![0-9A-Za-z_])')
-    with open(path, encoding='utf-8-sig', errors='replace') as lines:
-        number = next((n for n, line in enumerate(lines, 1) if not line.lstrip().startswith('#') and has_it.search(line)), '?')
-    raise InputError(f'{path}, line {number}: {first} is not a class of the AudioSet ontology ({len(unknown)} unknown label ids in all); '
-                     'an AudioSet segment list labels clips with its ids, such as /m/04rlf (Music)')
-
-def checked_segments(path: str | Path,  # a segment list a user gave (AudioSet's CSV format)
-                     ) -> list[Segment]:
-    "The segments of a user's list; raise `InputError`, naming the file and line, when it cannot be used as it is."
-    path = Path(path)
-    if not path.exists(): raise InputError(f'{path}: no such segment list')
-    if path.is_dir(): raise InputError(f'{path}: is a folder, not a segment list (an AudioSet CSV such as eval_segments.csv)')
-    bad_rows = []
-    try: segments = read_segments(path, bad_rows)
-    except OSError as e: raise InputError(f'{path}: cannot read it ({e.strerror})') from None
-    if bad_rows:
-        lines = ', '.join(str(row.line) for row in bad_rows[:5]) + (', …' if len(bad_rows) > 5 else '')
-        raise InputError(f'{path}, line {bad_rows[0].line}: {_shorten(bad_rows[0].problem)} '
-                         f'({len(bad_rows)} malformed lines: {lines}; correct or remove them)')
-    if not segments: raise InputError(f'{path}: no segments in it (only comments or a header)')
-    _check_labels(path, segments)
-    return segments
-
-# %% ../nbs/01_download.ipynb 37
 @call_parse
 @console_script
 def ots_download(segments_csv: str,  # AudioSet-format segment list (e.g. eval_segments.csv)
