@@ -5,8 +5,10 @@
 # %% ../nbs/05a_cache_entry.ipynb 3
 from __future__ import annotations
 import json
+import math
 from dataclasses import dataclass
 from io import BytesIO
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
@@ -14,11 +16,13 @@ import torch
 import torchaudio.functional as AF
 from PIL import Image
 
-from .core import RESIZE, atomic_write
-from .media import probe_audio, read_frames
+from .audioset import Segment
+from .core import PAIR_SECONDS, RESIZE, InputError, atomic_write
+from .media import MediaError, probe_audio, read_frames, segment_frames
 
 # %% auto 0
-__all__ = ['MU_LAW_CODES', 'mu_law_encode', 'CacheSettings', 'cached_frame_numbers', 'prepare_clip']
+__all__ = ['MU_LAW_CODES', 'ENTRY_ARRAYS', 'mu_law_encode', 'CacheSettings', 'cached_frame_numbers', 'prepare_clip', 'EntryError',
+           'read_entry']
 
 # %% ../nbs/05a_cache_entry.ipynb 6
 MU_LAW_CODES = 256  # 8-bit μ-law: μ = 255
@@ -38,7 +42,17 @@ class CacheSettings:
     jpeg_quality: int = 80  # JPEG quality of the cached frames
     sample_rate: int = 16_000  # Hz of the cached audio (8-bit μ-law)
 
-# %% ../nbs/05a_cache_entry.ipynb 13
+    def __post_init__(self):
+        "Refuse a setting no cache can be made with, naming it."
+        if not (isinstance(self.frame_step, Real) and 0 < self.frame_step < math.inf):
+            raise InputError(f'frame_step {self.frame_step!r}: must be more than 0 seconds')
+        wholes = dict(frame_size=(1, math.inf, 'pixels'), jpeg_quality=(1, 100, "on Pillow's JPEG scale"), sample_rate=(1, math.inf, 'Hz'))
+        for field, (low, high, unit) in wholes.items():
+            value = getattr(self, field)
+            if not (isinstance(value, Integral) and not isinstance(value, bool) and low <= value <= high):
+                raise InputError(f'{field} {value!r}: must be a whole number ' + (f'from {low} to {high} ({unit})' if high < math.inf else f'of {unit}, {low} or more'))
+
+# %% ../nbs/05a_cache_entry.ipynb 15
 def cached_frame_numbers(n_frames: int,  # frames in the video
                          fps: float,  # its frame rate
                          frame_step: float,  # s between cached frames
@@ -47,7 +61,7 @@ def cached_frame_numbers(n_frames: int,  # frames in the video
     wanted = np.round((np.arange(int(n_frames / fps / frame_step) + 1) + 0.5) * frame_step * fps).astype(np.int64)
     return np.unique(wanted[wanted < n_frames])
 
-# %% ../nbs/05a_cache_entry.ipynb 16
+# %% ../nbs/05a_cache_entry.ipynb 18
 def _jpeg(frame, quality):
     "The JPEG bytes of one (H, W, 3) uint8 frame, as a uint8 array."
     buffer = BytesIO()
@@ -58,20 +72,59 @@ def _save_npz(path, **arrays):
     "Write `arrays` as an uncompressed .npz at exactly `path`."
     with open(path, 'wb') as f: np.savez(f, **arrays)
 
-# %% ../nbs/05a_cache_entry.ipynb 17
-def prepare_clip(path: str | Path,  # the clip's video file
+# %% ../nbs/05a_cache_entry.ipynb 19
+def prepare_clip(path: str | Path,  # the clip's video file (or the whole video's, see `media.segment_frames`)
                  entry: str | Path,  # the entry file to write (`.npz`)
                  settings: CacheSettings = CacheSettings(),  # how to prepare it
+                 segment: Segment | None = None,  # the segment the file was found for; None: all of the file is the clip
                  ) -> dict:
     "Decode one clip into a cache entry at `entry`; return its facts. Raises `MediaError` for an unusable clip."
     info, audio = probe_audio(path, settings.sample_rate)
-    audio = audio[:round(info.duration * settings.sample_rate)]  # not past the last frame
-    numbers = cached_frame_numbers(info.n_frames, info.fps, settings.frame_step)
+    frames, rate = range(info.n_frames) if segment is None else segment_frames(info, segment), settings.sample_rate
+    audio = audio[round(frames.start / info.fps * rate):round(frames.stop / info.fps * rate)]  # from the first frame, not past the last
+    if len(audio) < PAIR_SECONDS * rate - 1: raise MediaError(path, f'too short: {len(audio) / rate:.2f} s of audio in the segment, need at least {PAIR_SECONDS:g} s')
+    numbers = cached_frame_numbers(len(frames), info.fps, settings.frame_step)
+    if not len(numbers): raise MediaError(path, f'no frame to cache: frame_step {settings.frame_step:g} s puts the first at {settings.frame_step / 2:g} s, after the clip ({len(frames) / info.fps:.2f} s)')
     size = (settings.frame_size, settings.frame_size)
-    jpegs = [_jpeg(frame, settings.jpeg_quality) for frame in read_frames(info, numbers / info.fps, size=size)]
-    facts = dict(clip=str(path), fps=info.fps, n_frames=info.n_frames, duration=len(audio) / settings.sample_rate,
+    jpegs = [_jpeg(frame, settings.jpeg_quality) for frame in read_frames(info, (frames.start + numbers) / info.fps, size=size)]
+    facts = dict(clip=str(path), first_frame=frames.start, fps=info.fps, n_frames=len(frames), duration=len(audio) / rate,
                  audio_offset=info.audio_offset, source_rate=info.sample_rate, source_channels=info.channels)
     atomic_write(entry, lambda f: _save_npz(f, audio=mu_law_encode(audio), jpeg=np.concatenate(jpegs),
                                             jpeg_ends=np.cumsum([len(j) for j in jpegs]), frame_numbers=numbers,
                                             facts=np.array(json.dumps(facts))))
     return facts
+
+# %% ../nbs/05a_cache_entry.ipynb 25
+ENTRY_ARRAYS = ('audio', 'jpeg', 'jpeg_ends', 'frame_numbers', 'facts')  # what an entry holds
+_ZIP_MAGIC = b'PK\x03\x04'  # how an .npz archive (a zip file) begins
+
+class EntryError(ValueError):
+    "A cache entry that is not whole: its `path` and the `problem`."
+    def __init__(self, path: str | Path,  # the entry file
+                 problem: str,  # what is wrong with it
+                 ):
+        self.path, self.problem = Path(path), problem
+        super().__init__(f'{self.path}: {problem}')
+
+    def __reduce__(self): return (EntryError, (self.path, self.problem))
+
+# %% ../nbs/05a_cache_entry.ipynb 26
+def read_entry(path: str | Path,  # an entry written by `prepare_clip`
+               arrays: tuple[str, ...] = ENTRY_ARRAYS,  # which to read; () only checks that the archive lists them all
+               ) -> dict:
+    "The `arrays` of a cache entry (`facts` as a dict); raise `EntryError` naming the file when it is not a whole entry."
+    try:
+        with open(path, 'rb') as f:
+            if f.read(4) != _ZIP_MAGIC: raise EntryError(path, 'not a whole cache entry: not an .npz archive' + (' (0 bytes)' if not f.tell() else ''))
+        with np.load(path) as data:
+            missing = [name for name in ENTRY_ARRAYS if name not in data.files]
+            if missing: raise EntryError(path, f'not a cache entry: no {", ".join(missing)} in it')
+            entry = {name: data[name] for name in arrays}
+        if 'facts' in entry: entry['facts'] = json.loads(str(entry['facts']))
+    except EntryError: raise
+    except Exception as e: raise EntryError(path, f'not a whole cache entry ({type(e).__name__}: {e})') from None  # zip, npy or JSON damage
+    if {'jpeg', 'jpeg_ends', 'frame_numbers'} <= set(entry):
+        ends = entry['jpeg_ends']
+        if not len(ends) or len(ends) != len(entry['frame_numbers']) or ends[-1] != len(entry['jpeg']):
+            raise EntryError(path, f'not a whole cache entry ({len(ends)} JPEG ends for {len(entry["frame_numbers"])} frames, {len(entry["jpeg"])} JPEG bytes)')
+    return entry
