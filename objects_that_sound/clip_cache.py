@@ -14,7 +14,7 @@ import torchaudio.functional as AF
 from torchvision.io import decode_jpeg
 
 from .cache_entry import MU_LAW_CODES, CacheSettings
-from .core import PAIR_SECONDS
+from .core import PAIR_SECONDS, InputError
 
 # %% auto 0
 __all__ = ['FORMAT_VERSION', 'ClipCache']
@@ -24,21 +24,45 @@ FORMAT_VERSION = 2  # of the merged cache (cache.json, index.npz, audio.u8, fram
 _MU_LAW_VALUES = AF.mu_law_decoding(torch.arange(MU_LAW_CODES), MU_LAW_CODES).numpy()  # (256,) float32: the sample each code stands for
 
 # %% ../nbs/05b_clip_cache.ipynb 9
+def _merge_again(root, problem):
+    "The `InputError` of a cache whose merged files are damaged: what is wrong, and the command that rewrites them."
+    return InputError(f'{root}: {problem}; merge its entries again (ots_prepare <segments.csv> <clips> {root} --merge)')
+
+def _read_summary(root):
+    "The cache.json of a complete cache in this library's format."
+    if not root.is_dir(): raise InputError(f'{root}: no such cache folder (make one with ots_prepare)')
+    if not (root/'cache.json').exists():
+        raise InputError(f'{root}: no cache.json, not a complete cache (run ots_prepare, or its --merge after all shards)')
+    try: summary = json.loads((root/'cache.json').read_text())
+    except (OSError, ValueError) as e: raise _merge_again(root, f'cache.json cannot be read ({e})') from None
+    found = summary.get('format_version') if isinstance(summary, dict) else None
+    if found != FORMAT_VERSION:
+        raise InputError(f'{root}: a cache in format {found}, and this library reads format {FORMAT_VERSION}: merge its entries again '
+                         f'(ots_prepare <segments.csv> <clips> {root} --merge) or prepare it anew')
+    return summary
+
+def _read_index(root, summary):
+    "The arrays of index.npz, once the merged files are checked against the counts cache.json records."
+    try:
+        with np.load(root/'index.npz') as index: arrays = {k: index[k] for k in index.files}
+        clips = len(arrays['clip_id'])
+    except Exception as e: raise _merge_again(root, f'index.npz cannot be read ({type(e).__name__}: {e})') from None
+    if clips != summary['clips']: raise _merge_again(root, f'index.npz lists {clips} clips where cache.json says {summary["clips"]}')
+    for name, count in (('audio.u8', 'audio_bytes'), ('frames.jpg.bin', 'jpeg_bytes')):
+        size = (root/name).stat().st_size if (root/name).is_file() else None
+        if size != summary[count]: raise _merge_again(root, f'{name} {"is missing" if size is None else f"holds {size:,} bytes"} where cache.json says {summary[count]:,} bytes')
+    return arrays
+
+# %% ../nbs/05b_clip_cache.ipynb 10
 class ClipCache:
     "A prepared training cache opened read-only (memory-mapped); safe to use from DataLoader workers."
     def __init__(self, root: str | Path,  # the cache folder written by `ots_prepare`
                  ):
         self.root = Path(root)
-        if not (self.root/'cache.json').exists():
-            raise FileNotFoundError(f'{self.root}: no cache.json, not a complete cache (run ots_prepare, or its --merge after all shards)')
-        self.summary = json.loads((self.root/'cache.json').read_text())
-        found = self.summary.get('format_version')
-        if found != FORMAT_VERSION:
-            raise ValueError(f'{self.root}: a cache in format {found}, and this library reads format {FORMAT_VERSION}: merge its entries again '
-                             f'(ots_prepare <segments.csv> <clips> {self.root} --merge) or prepare it anew')
+        self.summary = _read_summary(self.root)
         self.settings = CacheSettings(**self.summary['settings'])
         self.sample_rate = self.settings.sample_rate
-        with np.load(self.root/'index.npz') as index: self._index = {k: index[k] for k in index.files}
+        self._index = _read_index(self.root, self.summary)
         self.clip_ids = self._index['clip_id'].tolist()
         self._maps = None  # (pid, audio map, jpeg map), opened lazily per process
 
