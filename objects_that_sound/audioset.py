@@ -21,11 +21,13 @@ __all__ = ['SPLITS', 'VAL_FRACTION', 'check_ytid', 'clip_id', 'parse_clip_id', '
 # %% ../nbs/00_audioset.ipynb 7
 _ID_ALPHABET = re.compile(r'[A-Za-z0-9_-]{1,64}')
 
+def _shorten(text, limit=200): return text if len(text) <= limit else f'{text[:limit]}… ({len(text):,} characters)'
+
 def check_ytid(ytid: str,  # a YouTube id, or a clip name in a user's own segment list
                ) -> str:
     "Return `ytid` unchanged if it is safe as a file name (letters, digits, '-', '_'); raise `ValueError` if not."
     if not isinstance(ytid, str) or not _ID_ALPHABET.fullmatch(ytid):
-        raise ValueError(f'{ytid!r} is not a valid clip id: expected 1 to 64 letters, digits, "-" or "_" '
+        raise ValueError(f'{_shorten(repr(ytid), 80)} is not a valid clip id: expected 1 to 64 letters, digits, "-" or "_" '
                          '(no path characters, spaces or other symbols)')
     return ytid
 
@@ -78,7 +80,6 @@ _WELL_FORMED = re.compile(r'\s*"?([A-Za-z0-9_-]{1,64})"?\s*,\s*"?(\d+(?:\.\d*)?)
                           r'\s*"?(/[mgt]/[0-9A-Za-z_]+(?:,/[mgt]/[0-9A-Za-z_]+)*)"?\s*')  # the usual row, parsed in one step
 
 def _unquote(field): return field.strip().removeprefix('"').removesuffix('"').strip()
-def _shorten(text, limit=200): return text if len(text) <= limit else f'{text[:limit]}… ({len(text):,} characters)'
 
 def _parse_row(line):
     "The `Segment` on one line of a segment list; raise `ValueError` with the problem."

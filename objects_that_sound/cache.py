@@ -17,10 +17,10 @@ import torch
 from fastcore.parallel import parallel
 from fastcore.script import call_parse
 
-from .audioset import read_segments
-from .cache_entry import CacheSettings, prepare_clip
+from .audioset import checked_segments
+from .cache_entry import CacheSettings, EntryError, prepare_clip, read_entry
 from .clip_cache import FORMAT_VERSION, ClipCache
-from .core import atomic_write, atomic_write_text
+from .core import InputError, atomic_write_text, console_script
 from .media import MediaError, find_clip
 
 # %% auto 0
@@ -35,51 +35,85 @@ class _Listed(NamedTuple):
     left_out: list
 
 def _read_list(segments_csv):
-    "The `_Listed` segments of a list: malformed rows and repeated segments are left out, with the reason."
+    "The `_Listed` segments of a user's list: malformed rows and repeated segments are left out, with the reason."
     bad_rows, segments, left_out = [], {}, []
-    for segment in read_segments(segments_csv, bad_rows=bad_rows):
+    for segment in checked_segments(segments_csv, bad_rows):
         if segment.clip_id in segments: left_out.append((segment.clip_id, f'{segments_csv}: duplicate segment {segment.clip_id}'))
         else: segments[segment.clip_id] = segment
     return _Listed(segments, [(f'line {row.line}', str(row)) for row in bad_rows] + left_out)
 
 # %% ../nbs/05_cache.ipynb 7
+def _attempt(path, segment):
+    "What a clip's failure depended on: the file tried (path, size, modification time) and the segment's end."
+    stat = path.stat()
+    return [str(path), stat.st_size, stat.st_mtime_ns, segment.end]
+
 def _prepare_job(job, settings, one_thread):
     "Worker: prepare one segment's clip, or record why not. Returns (clip id, problem or None)."
     clip, folder, segment, root = job
     if one_thread: torch.set_num_threads(1)  # in a worker process: one core each, no oversubscription
     entry, failed = _entries(root)/f'{clip}.npz', _entries(root)/f'{clip}.failed.json'
+    attempt = None
     try:
-        prepare_clip(find_clip(folder, segment.ytid, segment.start), entry, settings)
+        path = find_clip(folder, segment.ytid, segment.start)
+        attempt = _attempt(path, segment)
+        prepare_clip(path, entry, settings, segment)
         failed.unlink(missing_ok=True)
         return clip, None
     except Exception as e:  # recorded in the entry folder and the manifest, never dropped
+        lasting = isinstance(e, MediaError) and attempt is not None  # the file itself is unusable: it fails again until it changes
         problem = str(e) if isinstance(e, MediaError) else f'{type(e).__name__}: {e}'
-        atomic_write_text(failed, json.dumps(dict(clip=clip, problem=problem)))
+        atomic_write_text(failed, json.dumps(dict(clip=clip, problem=problem, kind='permanent' if lasting else 'transient', attempt=attempt)))
         return clip, problem
 
-def _check_settings(root, settings):
-    "Record the settings of a new cache; refuse a run whose settings differ from the cache's."
+def _failure_stands(record, folder, segment):
+    "Whether the failure in `record` would come again: the file's own (`permanent`), and the file found is as it was then."
+    try: failure = json.loads(record.read_text())
+    except (OSError, ValueError): return False  # no failure recorded, or a record that cannot be read: try the clip
+    if failure.get('kind') != 'permanent': return False
+    try: return failure.get('attempt') == _attempt(find_clip(folder, segment.ytid, segment.start), segment)
+    except (MediaError, OSError): return False  # no file now, or a file that cannot be looked at: try it
+
+# %% ../nbs/05_cache.ipynb 8
+def _recorded_settings(root):
+    "The settings a cache was started with; None for a folder no shard has prepared into."
     path = Path(root)/'settings.json'
-    if path.exists():
-        recorded = CacheSettings(**json.loads(path.read_text()))
-        if recorded != settings: raise ValueError(f'{path}: this cache was started with {recorded}, not {settings}')
-    else: atomic_write_text(path, json.dumps(asdict(settings)))
+    if not path.exists(): return None
+    try: return CacheSettings(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError) as e:
+        raise InputError(f'{path}: not the settings ots_prepare records ({type(e).__name__}: {e}); use another cache folder') from None
+
+def _check_shard(shard, num_shards):
+    if num_shards < 1: raise InputError(f'num_shards {num_shards}: must be 1 or more')
+    if not 0 <= shard < num_shards: raise InputError(f'shard {shard}: must be from 0 to {num_shards - 1} (num_shards {num_shards})')
 
 def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_failed, progress):
-    "`prepare_shard` on a list already read."
-    if not 0 <= shard < num_shards: raise ValueError(f'shard {shard} is not in 0..{num_shards - 1}')
-    root = Path(root); _entries(root).mkdir(parents=True, exist_ok=True)
-    _check_settings(root, settings)
+    "`prepare_shard` on a list already read; also returns, for each entry that was not whole and is prepared again, why."
+    _check_shard(shard, num_shards)
+    if workers < 0: raise InputError(f'workers {workers}: must be 0 (prepare in this process) or more')
+    if not Path(clips).is_dir(): raise InputError(f'{clips}: no such folder of clips')
+    root = Path(root)
+    if root.exists() and not root.is_dir(): raise InputError(f'{root}: is a file, not a cache folder')
+    recorded = _recorded_settings(root)
+    if recorded not in (None, settings): raise InputError(f'{root/"settings.json"}: this cache was started with {recorded}, not {settings}')
+    _entries(root).mkdir(parents=True, exist_ok=True)  # nothing is made before every check above
+    if recorded is None: atomic_write_text(root/'settings.json', json.dumps(asdict(settings)))
     segments = list(listed.segments.items())[shard::num_shards]
     for clip, _ in segments:  # leftovers of a killed run: this shard's only, other shards may be writing theirs
         for leftover in _entries(root).glob(f'.{clip}.*.tmp'): leftover.unlink(missing_ok=True)
-    def done(clip): return (_entries(root)/f'{clip}.npz').exists() or (not retry_failed and (_entries(root)/f'{clip}.failed.json').exists())
-    jobs = [(clip, Path(clips), segment, root) for clip, segment in segments if not done(clip)]
+    jobs, redone = [], {}
+    for clip, segment in segments:
+        entry = _entries(root)/f'{clip}.npz'
+        if entry.exists():
+            try: read_entry(entry, arrays=()); continue  # a glance: the archive lists every array
+            except EntryError as e: redone[clip] = f'prepared again: {e}'; entry.unlink()
+        elif not retry_failed and _failure_stands(_entries(root)/f'{clip}.failed.json', clips, segment): continue
+        jobs.append((clip, Path(clips), segment, root))
     results = parallel(_prepare_job, jobs, settings=settings, one_thread=workers > 0, n_workers=workers, progress=progress and bool(jobs), total=len(jobs))
-    failures = [(clip, problem) for clip, problem in results if problem]
-    return dict(segments=len(segments), skipped=len(segments) - len(jobs), prepared=len(jobs) - len(failures), failed=len(failures))
+    failed = sum(problem is not None for _, problem in results)
+    return dict(segments=len(segments), skipped=len(segments) - len(jobs), prepared=len(jobs) - failed, failed=failed, redone=len(redone)), redone
 
-# %% ../nbs/05_cache.ipynb 8
+# %% ../nbs/05_cache.ipynb 9
 def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of the clips
                   clips: str | Path,  # folder of the clip files (named as `media.find_clip` expects)
                   root: str | Path,  # the cache folder
@@ -87,73 +121,76 @@ def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of t
                   shard: int = 0,  # which shard this is, 0 <= shard < num_shards
                   num_shards: int = 1,  # shards the list is split into (clip j goes to shard j mod num_shards)
                   workers: int = 0,  # parallel processes; 0 prepares in this process
-                  retry_failed: bool = False,  # try again the clips that failed before
+                  retry_failed: bool = False,  # try again every clip that failed before, not only those whose cause may have gone
                   progress: bool = True,  # show a progress bar
                   ) -> dict:
     "Prepare the entries of one shard of the list, skipping those already done; return counts."
-    return _prepare(_read_list(segments_csv), clips, root, settings, shard, num_shards, workers, retry_failed, progress)
+    return _prepare(_read_list(segments_csv), clips, root, settings, shard, num_shards, workers, retry_failed, progress)[0]
 
-# %% ../nbs/05_cache.ipynb 10
+# %% ../nbs/05_cache.ipynb 11
 _CLIP_FIELDS = dict(clip_id=str, ytid=str, start=np.float64, labels=str, fps=np.float64, n_frames=np.int64, duration=np.float64,
                     audio_start=np.int64, audio_length=np.int64, first_frame=np.int64, frame_count=np.int64)  # index.npz, per clip
 _FRAME_FIELDS = dict(frame_number=np.int64, jpeg_start=np.int64, jpeg_length=np.int64)  # index.npz, per cached frame
+_MANIFEST_FIELDS = ('clip_id', 'ytid', 'start', 'status', 'kind', 'file', 'problem')  # kind: of a failure, 'transient' ones are tried again
+_MERGED = ('audio.u8', 'frames.jpg.bin', 'index.npz', 'manifest.csv', 'cache.json')  # renamed into place in this order
 
 def _columns(rows, fields):
     "Rows of tuples as one array per field."
     return {name: np.array([row[k] for row in rows], dtype) for k, (name, dtype) in enumerate(fields.items())}
 
-def _concatenate(entries, key):
-    "A writer of every entry's `key` array, end to end, for `core.atomic_write`."
-    def write(path):
-        with open(path, 'wb') as out:
-            for entry in entries:
-                with np.load(entry) as data: out.write(data[key].tobytes())
-    return write
+def _failure(record):
+    "The (kind, file, problem) of a failure's record for the manifest."
+    try: failure = json.loads(record.read_text())
+    except (OSError, ValueError) as e: return 'transient', '', f'{record}: a failure record that cannot be read ({e}); the next run tries the clip again'
+    return failure.get('kind', 'transient'), (failure.get('attempt') or [''])[0], failure['problem']
 
-def _merge(listed, root):
-    "`merge_cache` on a list already read."
-    root = Path(root)
-    settings = CacheSettings(**json.loads((root/'settings.json').read_text()))
-    (root/'cache.json').unlink(missing_ok=True)  # the cache is incomplete until the merge ends
-    prepared, clips, frames, manifest = [], [], [], []
-    audio_at = jpeg_at = 0
-    for clip, segment in listed.segments.items():
-        entry, failed = _entries(root)/f'{clip}.npz', _entries(root)/f'{clip}.failed.json'
-        if entry.exists():
-            with np.load(entry) as data: facts, ends, numbers = json.loads(str(data['facts'])), data['jpeg_ends'], data['frame_numbers']
-            samples = round(facts['duration'] * settings.sample_rate)
-            clips.append((clip, segment.ytid, segment.start, ','.join(segment.labels), facts['fps'], facts['n_frames'], facts['duration'],
-                          audio_at, samples, len(frames), len(numbers)))
-            frames += [(n, jpeg_at + start, end - start) for n, start, end in zip(numbers, np.r_[0, ends[:-1]], ends)]
-            audio_at += samples; jpeg_at += int(ends[-1])
-            prepared.append(entry)
-            manifest.append((clip, segment.ytid, segment.start, 'ok', facts['clip'], ''))
-        elif failed.exists(): manifest.append((clip, segment.ytid, segment.start, 'failed', '', json.loads(failed.read_text())['problem']))
-        else: manifest.append((clip, segment.ytid, segment.start, 'missing', '', 'not prepared (has every shard run?)'))
-    manifest += [(name, '', '', 'failed', '', problem) for name, problem in listed.left_out]
-    index = _columns(clips, _CLIP_FIELDS) | _columns(frames, _FRAME_FIELDS)
-    def write_index(path):
-        with open(path, 'wb') as f: np.savez(f, **index)
-    def write_manifest(path):
-        with open(path, 'w', newline='') as out: csv.writer(out).writerows([('clip_id', 'ytid', 'start', 'status', 'file', 'problem'), *manifest])
-    counts = dict(clips=len(clips), frames=len(frames), failed=sum(m[3] == 'failed' for m in manifest), missing=sum(m[3] == 'missing' for m in manifest),
-                  audio_bytes=audio_at, jpeg_bytes=jpeg_at)
-    atomic_write(root/'audio.u8', _concatenate(prepared, 'audio'))
-    atomic_write(root/'frames.jpg.bin', _concatenate(prepared, 'jpeg'))
-    atomic_write(root/'index.npz', write_index)
-    atomic_write(root/'manifest.csv', write_manifest)
-    summary = dict(format_version=FORMAT_VERSION, settings=asdict(settings), audio_encoding='mu-law 8-bit', **counts)
-    atomic_write_text(root/'cache.json', json.dumps(summary, indent=1))
-    return counts
+# %% ../nbs/05_cache.ipynb 12
+def _merge(listed, root, notes=None):
+    "`merge_cache` on a list already read; also returns the manifest's rows. `notes`: a remark for the row of a clip prepared."
+    root, notes = Path(root), notes or {}
+    settings = _recorded_settings(root)
+    if settings is None: raise InputError(f'{root}: no shard has been prepared here (no settings.json); run ots_prepare without --merge first')
+    for leftover in root.glob('.*.tmp'): leftover.unlink(missing_ok=True)  # a merge killed before its renames
+    temporary = {name: root/f'.{name}.{os.getpid()}.tmp' for name in _MERGED}
+    clips, frames, manifest, audio_at, jpeg_at = [], [], [], 0, 0
+    try:
+        with open(temporary['audio.u8'], 'wb') as audio_out, open(temporary['frames.jpg.bin'], 'wb') as jpeg_out:
+            for clip, segment in listed.segments.items():
+                row, entry, failed = (clip, segment.ytid, segment.start), _entries(root)/f'{clip}.npz', _entries(root)/f'{clip}.failed.json'
+                if not entry.exists():
+                    manifest.append((*row, 'failed', *_failure(failed)) if failed.exists() else (*row, 'missing', '', '', 'not prepared (has every shard run?)'))
+                    continue
+                try: data = read_entry(entry)
+                except EntryError as e:
+                    entry.unlink(missing_ok=True)
+                    manifest.append((*row, 'missing', '', '', f'{e}: removed, the next ots_prepare prepares it again')); continue
+                facts, ends = data['facts'], data['jpeg_ends']
+                clips.append((clip, segment.ytid, segment.start, ','.join(segment.labels), facts['fps'], facts['n_frames'], facts['duration'],
+                              audio_at, len(data['audio']), len(frames), len(ends)))
+                frames += [(n, jpeg_at + start, end - start) for n, start, end in zip(data['frame_numbers'], np.r_[0, ends[:-1]], ends)]
+                audio_out.write(data['audio'].tobytes()); jpeg_out.write(data['jpeg'].tobytes())
+                audio_at += len(data['audio']); jpeg_at += int(ends[-1])
+                manifest.append((*row, 'ok', '', facts['clip'], notes.get(clip, '')))
+        manifest += [(name, '', '', 'failed', 'permanent', '', problem) for name, problem in listed.left_out]
+        with open(temporary['index.npz'], 'wb') as f: np.savez(f, **_columns(clips, _CLIP_FIELDS), **_columns(frames, _FRAME_FIELDS))
+        with open(temporary['manifest.csv'], 'w', newline='') as f: csv.writer(f).writerows([_MANIFEST_FIELDS, *manifest])
+        counts = dict(clips=len(clips), frames=len(frames), failed=sum(m[3] == 'failed' for m in manifest), missing=sum(m[3] == 'missing' for m in manifest),
+                      audio_bytes=audio_at, jpeg_bytes=jpeg_at)
+        temporary['cache.json'].write_text(json.dumps(dict(format_version=FORMAT_VERSION, settings=asdict(settings), audio_encoding='mu-law 8-bit', **counts), indent=1))
+        (root/'cache.json').unlink(missing_ok=True)  # every new file is whole: from here to the last rename (moments) the folder is no complete cache
+        for name in _MERGED: os.replace(temporary[name], root/name)
+    finally:
+        for path in temporary.values(): path.unlink(missing_ok=True)
+    return counts, manifest
 
-# %% ../nbs/05_cache.ipynb 11
+# %% ../nbs/05_cache.ipynb 13
 def merge_cache(segments_csv: str | Path,  # the segment list the entries were prepared from
                 root: str | Path,  # the cache folder
                 ) -> dict:
     "Merge the prepared entries of all shards into the cache's files and write its manifest; return counts."
-    return _merge(_read_list(segments_csv), root)
+    return _merge(_read_list(segments_csv), root)[0]
 
-# %% ../nbs/05_cache.ipynb 13
+# %% ../nbs/05_cache.ipynb 15
 def prepare_cache(segments_csv: str | Path,  # AudioSet-format segment list of the clips
                   clips: str | Path,  # folder of the clip files (named as `media.find_clip` expects)
                   root: str | Path,  # the cache folder to create or finish
@@ -162,37 +199,39 @@ def prepare_cache(segments_csv: str | Path,  # AudioSet-format segment list of t
                   ) -> ClipCache:
     "Prepare (or finish preparing) the cache of one segment list in one shard, merge it, and open it."
     listed = _read_list(segments_csv)
-    counts = _prepare(listed, clips, root, settings, shard=0, num_shards=1, workers=workers, retry_failed=False, progress=False)
-    merged = _merge(listed, root)
+    counts, redone = _prepare(listed, clips, root, settings, shard=0, num_shards=1, workers=workers, retry_failed=False, progress=False)
+    merged, _ = _merge(listed, root, redone)
     print(f'{root}: {merged["clips"]} clips ({counts["prepared"]} prepared now), {merged["failed"]} failed')
     return ClipCache(root)
 
-# %% ../nbs/05_cache.ipynb 14
+# %% ../nbs/05_cache.ipynb 16
 @call_parse
+@console_script
 def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clips
-                clips: str,  # folder of the clip files: <YTID>_<start ms>.mp4 or <YTID>.mp4
+                clips: str,  # folder of the clip files: <YTID>_<start ms>.<ext> or <YTID>.<ext> (mp4, webm, mkv, …; the segment or the whole video)
                 cache: str,  # the cache folder to create or resume
                 workers: int = os.cpu_count(),  # parallel processes (0: none)
                 shard: int = 0,  # this task's shard, 0 <= shard < num_shards (a cluster job array's task id)
                 num_shards: int = 1,  # shards the list is split into; with more than one, merge with --merge when all are done
                 merge: bool = False,  # only merge the entries of all shards into the cache
-                retry_failed: bool = False,  # try the clips that failed before again
+                retry_failed: bool = False,  # try again every clip that failed before (without it: those whose cause may have gone)
                 frame_step: float = CacheSettings.frame_step,  # s between cached frames
                 frame_size: int = CacheSettings.frame_size,  # cached frames are frame_size x frame_size pixels
                 jpeg_quality: int = CacheSettings.jpeg_quality,  # JPEG quality of the cached frames
                 sample_rate: int = CacheSettings.sample_rate,  # Hz of the cached audio
                 ):
     "Decode a folder of clips once into a training cache (resumable, shardable); print what failed and why."
-    settings, listed = CacheSettings(frame_step, frame_size, jpeg_quality, sample_rate), _read_list(segments)
+    settings = CacheSettings(frame_step, frame_size, jpeg_quality, sample_rate)
+    if not merge: _check_shard(shard, num_shards)
+    listed, redone = _read_list(segments), {}
     if not merge:
         started = time.time()
-        counts = _prepare(listed, clips, cache, settings, shard, num_shards, workers, retry_failed, progress=True)
-        print(f'shard {shard}/{num_shards}: {counts["prepared"]} prepared, {counts["failed"]} failed, '
-              f'{counts["skipped"]} done before, in {time.time() - started:.0f} s')
+        counts, redone = _prepare(listed, clips, cache, settings, shard, num_shards, workers, retry_failed, progress=True)
+        print(f'shard {shard}/{num_shards}: {counts["prepared"]} prepared, {counts["failed"]} failed, {counts["skipped"]} done before, in {time.time() - started:.0f} s')
+        for clip, note in redone.items(): print(f'  {clip}: {note}')
         if num_shards > 1: return print(f'when every shard is done: ots_prepare {segments} {clips} {cache} --merge')
-    counts = _merge(listed, cache)
+    counts, manifest = _merge(listed, cache, redone)
     print(f'{cache}: {counts["clips"]} clips, {counts["frames"]} frames, {counts["audio_bytes"] + counts["jpeg_bytes"]:,} bytes; '
           f'{counts["failed"]} failed, {counts["missing"]} not prepared (see {Path(cache)/"manifest.csv"})')
-    with open(Path(cache)/'manifest.csv') as rows:
-        for row in csv.DictReader(rows):
-            if row['status'] != 'ok': print(f'  {row["clip_id"]}: {row["status"]}: {row["problem"]}')
+    for clip, _, _, status, kind, _, problem in manifest:
+        if status != 'ok': print(f'  {clip}: {status}' + (' (tried again by the next run)' if kind == 'transient' else '') + f': {problem}')
