@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .core import PAIR_SECONDS
+from .core import PAIR_SECONDS, InputError
 
 # %% auto 0
 __all__ = ['MAX_SHIFT_SECONDS', 'AVCPlan', 'AVCSampler']
@@ -74,8 +74,8 @@ class AVCSampler:
         self._first_frame = np.cumsum([0] + [len(n) for n in numbers])  # where each clip starts in it
         self.video = pd.factorize(np.array([cache.ytid(c) for c in self.clips], dtype=str))[0].astype(np.int64)  # clips of one YouTube id: one video
         if self.video.max(initial=0) < 1:
-            raise ValueError(f'{cache.root}: AVC negatives need clips from at least two videos; '
-                             f'these {len(self.clips)} clips come from {len(set(self.video))}')
+            raise InputError(f'{cache.root}: {len(self.clips)} clips of {len(set(self.video.tolist()))} videos to draw from, and AVC negatives pair clips of '
+                             'two different videos: at least 2 videos are needed (the manifest.csv of the cache says why segments are missing)')
 
     def __len__(self): return len(self.clips)
 
@@ -86,8 +86,9 @@ class AVCSampler:
              positive_fraction: float = 0.5,  # share of corresponding pairs (the paper's AVC task: half)
              ) -> AVCPlan:
         "Draw the pairs of one pass: clips in shuffled order, `positive_fraction` corresponding, frame-grid audio."
+        if n < 0: raise InputError(f'n {n}: the number of pairs must be 0 or more')
         rng = np.random.default_rng(seed)
-        passes = math.ceil(n / len(self))
+        passes = max(math.ceil(n / len(self)), 1)
         visit = np.concatenate([rng.permutation(len(self)) for _ in range(passes)])[:n]  # positions in self.clips
         label = rng.permutation(np.arange(n) < math.ceil(n * positive_fraction)).astype(np.int64)
         frame = self._random_frames(rng, visit)

@@ -5,6 +5,7 @@
 # %% ../nbs/06_sampling.ipynb 3
 from __future__ import annotations
 import math
+from numbers import Real
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,7 +20,7 @@ from fasttransform import Pipeline
 from .audioset import VAL_FRACTION, in_val_split
 from .augment import ResampleAudio, TensorAudio, avc_batch_transforms, crop_frame
 from .avc_plan import MAX_SHIFT_SECONDS, AVCPlan, AVCSampler
-from .core import FRAME_SIZE, PAIR_SECONDS, RESIZE
+from .core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError
 
 # %% auto 0
 __all__ = ['avc_pair', 'AVCDataLoader', 'avc_dataloaders', 'show_avc_batch']
@@ -81,8 +82,29 @@ class AVCDataLoader(DataLoader):
         return super().new(dataset, cls, **{**settings, 'n': self.n, 'after_batch': list(self.after_batch.fs), **kwargs})
 
 # %% ../nbs/06_sampling.ipynb 23
+def _check_split(train, fraction, held_out):
+    "Refuse a held-out `fraction` of `train`'s videos that leaves either side without clips of two videos."
+    ytids = np.array([train.ytid(c) for c in range(len(train))], dtype=object)
+    training, validation = (len(set(ytids[side])) for side in (~held_out, held_out))
+    if min(training, validation) >= 2: return
+    advice = ('prepare clips of more videos, or pass a validation cache' if training + validation < 4 else
+              'hold out a larger fraction or pass a validation cache' if validation < 2 else 'hold out a smaller fraction')
+    raise InputError(f'{train.root}: holding out a fraction {fraction} of its {training + validation} videos (audioset.in_val_split) leaves {training} '
+                     f'for training and {validation} for validation, and each side needs clips of 2 videos or more (a negative pairs two): {advice}')
+
+class _TrainingOnly(DataLoaders):
+    "`DataLoaders` without a validation loader: asking for one raises an `InputError` that says what to pass."
+    def __init__(self, *loaders, path='.', device=None, why=''):
+        super().__init__(*loaders, path=path, device=device)
+        self.why = why
+
+    def __getitem__(self, i):
+        if i not in (0, -1): raise InputError(self.why)
+        return super().__getitem__(i)
+
+# %% ../nbs/06_sampling.ipynb 24
 def avc_dataloaders(train,  # the training `ClipCache`
-                    valid=VAL_FRACTION,  # the validation `ClipCache`, or the fraction of `train`'s videos to hold out
+                    valid=VAL_FRACTION,  # the validation `ClipCache`, or the fraction of `train`'s videos to hold out (0: no validation)
                     bs: int = 128,  # pairs per batch
                     size: int = FRAME_SIZE,  # side of the image crop
                     resize: int = RESIZE,  # short side before cropping
@@ -99,23 +121,27 @@ def avc_dataloaders(train,  # the training `ClipCache`
                     device=None,  # where batches go (the batch transforms run there); None: the GPU if any
                     ) -> DataLoaders:
     "Training and validation `AVCDataLoader`s over prepared caches."
-    if isinstance(valid, float):
+    if isinstance(valid, Real) and not isinstance(valid, bool):
+        if not 0 <= valid <= 1: raise InputError(f'valid {valid}: the fraction of the videos to hold out must be from 0 to 1 (or pass a validation ClipCache)')
         held_out = np.array([in_val_split(train.ytid(c), valid) for c in range(len(train))], bool)
-        videos = len({train.ytid(c) for c in np.flatnonzero(held_out)})
-        if videos < 2: raise ValueError(f'{train.root}: the val split (audioset.in_val_split, fraction {valid}) holds {videos} of its videos; '
-                                        'AVC negatives need two: hold out a larger fraction or pass a validation cache')
-        train_sampler, valid_sampler = AVCSampler(train, np.flatnonzero(~held_out), max_shift), AVCSampler(train, np.flatnonzero(held_out), max_shift)
-    else: train_sampler, valid_sampler = AVCSampler(train, max_shift=max_shift), AVCSampler(valid, max_shift=max_shift)
+        if valid > 0: _check_split(train, valid, held_out)
+        train_sampler = AVCSampler(train, np.flatnonzero(~held_out), max_shift)
+        valid_sampler = AVCSampler(train, np.flatnonzero(held_out), max_shift) if valid > 0 else None
+    elif hasattr(valid, 'frame_numbers'): train_sampler, valid_sampler = AVCSampler(train, max_shift=max_shift), AVCSampler(valid, max_shift=max_shift)
+    else: raise InputError(f'valid {valid!r}: pass a validation ClipCache, or the fraction of the videos to hold out (0: none)')
     device = default_device() if device is None else torch.device(device)
     loaders = [AVCDataLoader(s, n=n, bs=bs, size=size, resize=resize, train=is_train, seed=seed,
                              positive_fraction=train_positive_fraction if is_train else 0.5,
                              num_workers=num_workers, pin_memory=device.type == 'cuda',
                              after_batch=avc_batch_transforms(is_train, brightness, saturation, max_gain_db,
                                                               s.cache.sample_rate, sample_rate))
-               for s, n, is_train in ((train_sampler, n_train, True), (valid_sampler, n_valid, False))]
+               for s, n, is_train in ((train_sampler, n_train, True), (valid_sampler, n_valid, False)) if s is not None]
+    if valid_sampler is None:
+        return _TrainingOnly(*loaders, device=device, why=f'{train.root}: no validation set (valid=0 held out none of its videos): pass a validation '
+                                                          f'ClipCache as valid, or the fraction of its videos to hold out, such as {VAL_FRACTION}')
     return DataLoaders(*loaders, device=device)
 
-# %% ../nbs/06_sampling.ipynb 29
+# %% ../nbs/06_sampling.ipynb 33
 def show_avc_batch(dl: AVCDataLoader,  # the loader the batch came from (for its plan and transforms)
                    max_n: int = 8,  # pairs to show
                    ncols: int = 4,  # pairs per row
