@@ -8,6 +8,7 @@ import ctypes
 import mmap
 import sys
 from contextlib import contextmanager, nullcontext
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -17,7 +18,7 @@ from fastai.torch_core import TensorBase, TensorImage
 from fastai.vision.core import imagenet_stats
 from fasttransform import DisplayedTransform
 
-from .core import FRAME_SIZE, RESIZE
+from .core import FRAME_SIZE, RESIZE, InputError
 
 # %% auto 0
 __all__ = ['crop_frame', 'TensorAudio', 'NormalizeFrames', 'AmplitudeJitter', 'ResampleAudio', 'avc_batch_transforms']
@@ -30,7 +31,8 @@ def crop_frame(frame: torch.Tensor,  # (3, H, W) uint8
                flip: bool = False,  # mirror left-right
                ) -> torch.Tensor:  # (3, size, size) uint8
     "The `size`×`size` crop at `position` of `frame` resized to a short side of `resize`."
-    if resize < size: raise ValueError(f'resize ({resize}) must be at least the crop size ({size})')
+    if resize < size: raise InputError(f'resize {resize}: must be at least the crop size ({size})')
+    if not all(0 <= p <= 1 for p in position): raise InputError(f'position {tuple(position)}: each a fraction from 0 to 1 of the room left')
     height, width = frame.shape[-2:]
     side = min(round(size * min(height, width) / resize), height, width)  # the crop, in the frame's pixels
     top, left = round(position[0] * (height - side)), round(position[1] * (width - side))
@@ -95,6 +97,8 @@ class NormalizeFrames(_RandomBatchTransform):
                  std: tuple = tuple(imagenet_stats[1]),  # per-channel standard deviation (ImageNet's)
                  ):
         super().__init__()
+        for name, value in (('brightness', brightness), ('saturation', saturation)):
+            if not 0 <= value <= 1: raise InputError(f'{name} {value}: must be from 0 to 1 (its factor is drawn from [1 - {name}, 1 + {name}])')
         self.brightness, self.saturation, self.mean, self.std = brightness, saturation, mean, std
 
     def encodes(self, frames: TensorImage) -> TensorImage:
@@ -135,6 +139,7 @@ class AmplitudeJitter(_RandomBatchTransform):
     def __init__(self, max_gain_db: float = 6.0,  # gains are drawn uniformly in [-max_gain_db, +max_gain_db] dB
                  ):
         super().__init__()
+        if not 0 <= max_gain_db < float('inf'): raise InputError(f'max_gain_db {max_gain_db}: must be 0 dB or more')
         self.max_gain_db = max_gain_db
 
     def encodes(self, audio: TensorAudio) -> TensorAudio:
@@ -150,6 +155,8 @@ class ResampleAudio(DisplayedTransform):
                  target_rate: int,  # the rate the networks expect, Hz
                  ):
         super().__init__()
+        for name, rate in (('source_rate', source_rate), ('target_rate', target_rate)):
+            if not (isinstance(rate, Integral) and not isinstance(rate, bool) and rate > 0): raise InputError(f'{name} {rate!r}: must be a whole number of Hz, 1 or more')
         self.source_rate, self.target_rate = source_rate, target_rate
 
     def encodes(self, audio: TensorAudio) -> TensorAudio:
