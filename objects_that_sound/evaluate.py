@@ -4,6 +4,7 @@
 
 # %% ../nbs/16_evaluate.ipynb 3
 from __future__ import annotations
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +17,16 @@ from fastai.vision.core import imagenet_stats
 from .augment import crop_frame
 from .clip_cache import ClipCache
 from .core import FRAME_SIZE, PAIR_SECONDS, RESIZE, atomic_write
+from .localization import Annotation
+from .localization_baselines import localization_table
+from .localization_data import read_synth
 from .networks import AVCNetwork
 from .ontology import relevance_matrix
 from .retrieval import ndcg_at_k, top_k_retrieval
 
 # %% auto 0
-__all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'embed_database', 'retrieval_table']
+__all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'embed_database', 'retrieval_table', 'avol_heatmaps',
+           'synth_localization']
 
 # %% ../nbs/16_evaluate.ipynb 6
 def database_frames(cache: ClipCache,  # the test clips
@@ -114,3 +119,73 @@ def retrieval_table(database: RetrievalDatabase,  # the embedded test clips
         rows[name] = {f'nDCG@{k}': scored['exponential'].ndcg, 'random': scored['exponential'].random,
                       f'nDCG@{k} (linear gain)': scored['linear'].ndcg, 'random (linear gain)': scored['linear'].random}
     return pd.DataFrame(rows).T
+
+# %% ../nbs/16_evaluate.ipynb 21
+@torch.no_grad()
+def avol_heatmaps(network: AVCNetwork,  # an AVOL-Net (anything with `heatmap(images, waveforms)`)
+                  cache: ClipCache,  # the clips
+                  frame_index: np.ndarray,  # (N,) which cached frame of each clip
+                  frame_time: np.ndarray,  # (N,) its time, s
+                  audio_from: np.ndarray | None = None,  # (N,) whose second of audio each frame is heard with; None: its own
+                  image_size: int = FRAME_SIZE,  # side of the frame the network sees (the whole frame, resized)
+                  bs: int = 64,  # frames per forward pass
+                  device: str | torch.device | None = None,  # None: where the network is
+                  ) -> torch.Tensor:  # (N, h, w) in [0, 1]
+    "AVOL-Net's heatmap of each clip's frame, heard with its own second of audio or another clip's."
+    device = device or next(network.parameters()).device
+    audio_from = np.arange(len(cache)) if audio_from is None else np.asarray(audio_from)
+    network.eval()
+    maps = []
+    for first in range(0, len(cache), bs):
+        clips = range(first, min(first + bs, len(cache)))
+        images, _ = _network_inputs(cache, clips, frame_index, frame_time, network, image_size, image_size)
+        _, waveforms = _network_inputs(cache, [int(audio_from[c]) for c in clips], frame_index, frame_time, network, image_size, image_size)
+        maps.append(network.heatmap(images.to(device), waveforms.to(device)).float().cpu())  # (B, h, w)
+    return torch.cat(maps)
+
+# %% ../nbs/16_evaluate.ipynb 22
+def _mismatched(records, clip_ids, frame_numbers):
+    "Frames showing a silent instrument, each with a test clip whose sound is that instrument's class: (frame clip, audio clip, Annotation)."
+    by_label = {}
+    for clip, clip_id in enumerate(clip_ids):
+        if records[clip_id]['on_screen']: by_label.setdefault(records[clip_id]['label'], []).append(clip)
+    found = []
+    for clip, clip_id in enumerate(clip_ids):
+        record = records[clip_id]
+        frame, (width, height) = int(frame_numbers[clip]), (record['frame_size'] * 2)[:2]
+        scale = np.array([width, height, width, height], np.float64)
+        sounding = [o for o in record['objects'] if o['sounding']]
+        for silent in (o for o in record['objects'] if not o['sounding'] and o['label'] in by_label):
+            found.append((clip, by_label[silent['label']][0], Annotation(np.array([silent['boxes'][frame]]) / scale,
+                                                                          silent=np.array([o['boxes'][frame] for o in sounding]).reshape(-1, 4) / scale)))
+            break  # one silent instrument per frame
+    return found
+
+# %% ../nbs/16_evaluate.ipynb 23
+def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
+                       cache: ClipCache | str | Path,  # SynthInstruments test clips
+                       synth_folder: str | Path,  # the SynthInstruments folder (its ground_truth.jsonl)
+                       seed: int = 0,  # seed of each clip's frame, as in the retrieval database
+                       image_size: int = FRAME_SIZE,  # side of the frame the network sees
+                       device: str | torch.device | None = None,  # None: where the network is
+                       ) -> dict[str, pd.DataFrame]:
+    "Localization metrics of AVOL-Net and the baselines on all frames, with and without silent instruments, and with mismatched audio."
+    cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
+    frame_index, frame_time = database_frames(cache, seed)
+    frame_numbers = {cache.clip_ids[c]: int(cache.frame_numbers(c)[frame_index[c]]) for c in range(len(cache))}
+    annotations = read_synth(synth_folder, frame=frame_numbers)  # on-screen clips only
+    train_annotations = read_synth(synth_folder, split='train')
+    heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, image_size=image_size, device=device)
+    by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
+    def table(ids): return localization_table({i: by_id[i] for i in ids}, {i: annotations[i] for i in ids}, train_annotations, type(network).__name__, seed)
+    with_silent = [i for i in by_id if len(annotations[i].silent)]
+    tables = {'all frames': table(list(by_id)), 'with silent instruments': table(with_silent),
+              'without silent instruments': table([i for i in by_id if i not in with_silent])}
+    records = {r['clip_id']: r for r in map(json.loads, (Path(synth_folder)/'ground_truth.jsonl').read_text().splitlines())}
+    mismatched = _mismatched(records, cache.clip_ids, [frame_numbers[i] for i in cache.clip_ids])
+    if mismatched:
+        frame_clips, audio_clips, truths = zip(*mismatched)
+        swapped = np.arange(len(cache)); swapped[list(frame_clips)] = audio_clips
+        heard = avol_heatmaps(network, cache, frame_index, frame_time, swapped, image_size, device=device)
+        tables['mismatched audio'] = localization_table([heard[c] for c in frame_clips], list(truths), train_annotations, type(network).__name__, seed)
+    return tables
