@@ -23,7 +23,7 @@ from .augment import TensorAudio, avc_batch_transforms, crop_frame
 from .avc_plan import AVCSampler
 from .cache import ClipCache, prepare_cache
 from .cache_entry import CacheSettings
-from .core import FRAME_SIZE, RESIZE
+from .core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError, console_script
 from .media import find_clip
 from .sampling import AVCDataLoader
 
@@ -175,7 +175,29 @@ def markdown_table(table: pd.DataFrame) -> str:
     return '\n'.join(lines + ['| ' + ' | '.join(map(str, row)) + ' |' for row in table.itertuples(index=False)])
 
 # %% ../nbs/95_benchmark_data.ipynb 23
+def _check_benchmark_options(work, device, clips, workers, sizes, bs, seconds, repeats, decode_seconds, decode_repeats, duration, out):
+    "Refuse, before anything is made, an option of `ots_benchmark` it cannot run with; return the crop sizes."
+    try: chosen = torch.device(device)
+    except RuntimeError: raise InputError(f"--device {device!r}: 'cpu' or 'cuda'") from None
+    if chosen.type not in ('cpu', 'cuda'): raise InputError(f"--device {device!r}: 'cpu' or 'cuda'")
+    if chosen.type == 'cuda' and not torch.cuda.is_available(): raise InputError(f'--device {device}: torch sees no GPU on this machine')
+    try: crop_sizes = tuple(int(size) for size in sizes.split(','))
+    except ValueError: raise InputError(f"--sizes {sizes!r}: crop sizes in pixels, comma-separated, such as '224,112'") from None
+    least = dict(clips=(clips, 2, 'AVC negatives pair two videos'), workers=(workers, 0, ''), sizes=(min(crop_sizes), 1, ''), bs=(bs, 1, ''),
+                 repeats=(repeats, 1, ''), decode_repeats=(decode_repeats, 0, '0 skips decoding'))
+    for name, (value, minimum, why) in least.items():
+        if value < minimum: raise InputError(f'--{name} {sizes if name == "sizes" else value}: must be {minimum} or more' + (f' ({why})' if why else ''))
+    for name, value in (('seconds', seconds), ('decode_seconds', decode_seconds)):
+        if not value > 0: raise InputError(f'--{name} {value}: must be more than 0')
+    if not duration >= PAIR_SECONDS: raise InputError(f'--duration {duration}: a clip must hold at least one {PAIR_SECONDS:g} s pair')
+    if Path(work).exists() and not Path(work).is_dir(): raise InputError(f'--work {work}: is a file, not a folder')
+    if Path(out).is_dir(): raise InputError(f'--out {out}: is a folder, not the Markdown file to write')
+    if not Path(out).absolute().parent.is_dir(): raise InputError(f'--out {out}: there is no folder {Path(out).absolute().parent} to write it in')
+    return crop_sizes
+
+# %% ../nbs/95_benchmark_data.ipynb 24
 @call_parse
+@console_script
 def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and their cache (reused when present)
                   device: str = 'cpu',  # 'cpu' or 'cuda'
                   clips: int = 16,  # clips to generate (10 s, 640×360)
@@ -190,10 +212,11 @@ def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and thei
                   out: str = 'benchmark_data.md',  # Markdown file the table is written to
                   ):
     "Measure training pairs/s from the cache and from decoding mp4 files; print and save the table."
+    crop_sizes = _check_benchmark_options(work, device, clips, workers, sizes, bs, seconds, repeats, decode_seconds, decode_repeats, duration, out)
     started = time.time()
     cache = benchmark_data(work, clips, duration, workers=max(workers, 1) if device == 'cpu' else None)
     print(f'{cache} ready after {time.time() - started:.0f} s', flush=True)
-    table = benchmark(cache, Path(work)/'videos', device, workers, tuple(int(s) for s in sizes.split(',')), bs,
+    table = benchmark(cache, Path(work)/'videos', device, workers, crop_sizes, bs,
                       seconds, repeats, decode_seconds=decode_seconds, decode_repeats=decode_repeats)
     text = (f'Training pairs/s ({machine_description(device)}); {len(cache)} clips of {duration:g} s, '
             f'640x360; medians of repeated runs.\n\n{markdown_table(table)}\n')
