@@ -8,11 +8,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
 import torchaudio.functional as AF
 from fastai.vision.core import imagenet_stats
+from matplotlib.patches import Rectangle
 
 from .augment import crop_frame
 from .clip_cache import ClipCache
@@ -21,12 +23,12 @@ from .localization import Annotation
 from .localization_baselines import localization_table
 from .localization_data import read_synth
 from .networks import AVCNetwork
-from .ontology import relevance_matrix
+from .ontology import audioset_ontology, relevance_matrix
 from .retrieval import ndcg_at_k, top_k_retrieval
 
 # %% auto 0
-__all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'embed_database', 'retrieval_table', 'avol_heatmaps',
-           'synth_localization']
+__all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'embed_database', 'retrieval_table', 'plot_retrieval',
+           'plot_heatmaps', 'avol_heatmaps', 'synth_localization']
 
 # %% ../nbs/16_evaluate.ipynb 6
 def database_frames(cache: ClipCache,  # the test clips
@@ -121,6 +123,61 @@ def retrieval_table(database: RetrievalDatabase,  # the embedded test clips
     return pd.DataFrame(rows).T
 
 # %% ../nbs/16_evaluate.ipynb 21
+def _class_names(labels, names):
+    return ', '.join(names.get(l, l) for l in labels)
+
+def plot_retrieval(database: RetrievalDatabase,  # the embedded clips
+                   cache: ClipCache,  # the same clips' cache, for the pictures and sounds
+                   queries: list[int],  # clip numbers of the queries, one row each
+                   query_type: str = 'aud-im',  # a key of `QUERY_TYPES`
+                   k: int = 5,  # results shown per query
+                   names: dict | None = None,  # label id → class name; None: the shipped ontology's
+                   ):
+    "A grid: each row a query and its `k` best results (Figure 3 of the paper)."
+    names = names or audioset_ontology().names
+    query_side, result_side = QUERY_TYPES[query_type]
+    embeddings = dict(vision=database.vision, audio=database.audio)
+    ranking = top_k_retrieval(embeddings[query_side][queries], embeddings[result_side], k + 1).indices  # (Q, k + 1)
+    relevance = relevance_matrix([database.labels[q] for q in queries], database.labels)
+    fig, axes = plt.subplots(len(queries), k + 1, figsize=(2.2 * (k + 1), 2.6 * len(queries)), squeeze=False)
+    for row, query in enumerate(queries):
+        shown = [r for r in ranking[row].tolist() if not (r == query and query_side == result_side)][:k]
+        for col, (clip, side) in enumerate([(query, query_side)] + [(r, result_side) for r in shown]):
+            ax = axes[row, col]
+            ax.imshow(cache.frame(clip, int(database.frame_index[clip])).permute(1, 2, 0).numpy())
+            if side == 'audio': ax.text(0.5, 0.5, '♪', transform=ax.transAxes, ha='center', va='center', fontsize=36, color='white', alpha=0.8)
+            title = ('query: ' if col == 0 else f'#{col} (rel {relevance[row, clip]:.0f}): ') + _class_names(database.labels[clip], names)
+            ax.set_title(title, fontsize=7)
+            ax.axis('off')
+    fig.suptitle(f'{query_type}: query, then its top {k}', fontsize=10)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/16_evaluate.ipynb 24
+def plot_heatmaps(cache: ClipCache,  # the clips
+                  clips: list[int],  # which clips, one panel each
+                  frame_index: np.ndarray,  # (N,) the cached frame of each clip
+                  heatmaps: torch.Tensor,  # (N, h, w) heatmaps of those frames
+                  annotations: dict | None = None,  # clip id → `Annotation`: sounding boxes drawn green, silent ones red
+                  titles: list[str] | None = None,  # a title per panel
+                  ):
+    "Frames with their heatmap over them (Figure 5 of the paper), and the ground-truth boxes when known."
+    fig, axes = plt.subplots(1, len(clips), figsize=(2.6 * len(clips), 2.8), squeeze=False)
+    for ax, clip, title in zip(axes[0], clips, titles or [cache.clip_ids[c] for c in clips]):
+        frame = cache.frame(clip, int(frame_index[clip])).permute(1, 2, 0).numpy()  # (H, W, 3)
+        height, width = frame.shape[:2]
+        ax.imshow(frame)
+        ax.imshow(heatmaps[clip].numpy(), cmap='jet', alpha=0.45, extent=(0, width, height, 0), interpolation='bilinear')
+        annotation = (annotations or {}).get(cache.clip_ids[clip])
+        for boxes, colour in ((annotation.sounding, 'lime'), (annotation.silent, 'red')) if annotation else ():
+            for x1, y1, x2, y2 in np.asarray(boxes).reshape(-1, 4):
+                ax.add_patch(Rectangle((x1 * width, y1 * height), (x2 - x1) * width, (y2 - y1) * height, fill=False, color=colour, lw=1.5))
+        ax.set_title(title, fontsize=7)
+        ax.axis('off')
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/16_evaluate.ipynb 27
 @torch.no_grad()
 def avol_heatmaps(network: AVCNetwork,  # an AVOL-Net (anything with `heatmap(images, waveforms)`)
                   cache: ClipCache,  # the clips
@@ -143,7 +200,7 @@ def avol_heatmaps(network: AVCNetwork,  # an AVOL-Net (anything with `heatmap(im
         maps.append(network.heatmap(images.to(device), waveforms.to(device)).float().cpu())  # (B, h, w)
     return torch.cat(maps)
 
-# %% ../nbs/16_evaluate.ipynb 22
+# %% ../nbs/16_evaluate.ipynb 28
 def _mismatched(records, clip_ids, frame_numbers):
     "Frames showing a silent instrument, each with a test clip whose sound is that instrument's class: (frame clip, audio clip, Annotation)."
     by_label = {}
@@ -161,7 +218,7 @@ def _mismatched(records, clip_ids, frame_numbers):
             break  # one silent instrument per frame
     return found
 
-# %% ../nbs/16_evaluate.ipynb 23
+# %% ../nbs/16_evaluate.ipynb 29
 def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
                        cache: ClipCache | str | Path,  # SynthInstruments test clips
                        synth_folder: str | Path,  # the SynthInstruments folder (its ground_truth.jsonl)
