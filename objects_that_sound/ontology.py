@@ -14,6 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .core import InputError
+
 # %% auto 0
 __all__ = ['AUDIOSET_DIR', 'INSTRUMENT_ROOTS', 'RELEVANCE_C', 'Ontology', 'audioset_ontology', 'instrument_class_ids',
            'instrument_classes', 'tree_distance', 'relevance_matrix']
@@ -27,14 +29,18 @@ class Ontology:
     def __init__(self, path: str | Path | None = None,  # an ontology.json; None reads the shipped one
                  ):
         path = Path(path or AUDIOSET_DIR/'ontology.json')
-        classes = json.loads(path.read_text(encoding='utf-8'))
-        self.ids = [c['id'] for c in classes]  # in file order
+        try: classes = json.loads(path.read_text(encoding='utf-8'))
+        except (OSError, ValueError) as e: raise InputError(f'{path}: cannot be read as an ontology.json ({e})') from None
+        try:
+            self.ids = [c['id'] for c in classes]  # in file order
+            self.names = {c['id']: c['name'] for c in classes}
+            self.children = {c['id']: tuple(c['child_ids']) for c in classes}
+        except (TypeError, KeyError) as e:
+            raise InputError(f"{path}: not an AudioSet ontology.json (a list of classes, each with an id, a name and child_ids): {type(e).__name__} {e}") from None
         self.index = {id: i for i, id in enumerate(self.ids)}
-        self.names = {c['id']: c['name'] for c in classes}
-        self.children = {c['id']: tuple(c['child_ids']) for c in classes}
         for parent, children in self.children.items():
             for child in children:
-                if child not in self.index: raise ValueError(f'{path}: {parent} lists child {child}, which is not a class')
+                if child not in self.index: raise InputError(f'{path}: {parent} lists child {child}, which is not a class')
         self._ids_by_name = {}
         for id in self.ids: self._ids_by_name.setdefault(self.names[id], []).append(id)
         has_parent = {child for children in self.children.values() for child in children}
