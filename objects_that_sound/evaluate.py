@@ -24,11 +24,13 @@ from .localization_baselines import localization_table
 from .localization_data import read_synth
 from .networks import AVCNetwork
 from .ontology import audioset_ontology, relevance_matrix
-from .retrieval import ndcg_at_k, top_k_retrieval
+from .audioset import read_segments
+from .train import load_trained_network
+from .retrieval import class_retrieval, fit_cca, ndcg_at_k, top_k_retrieval
 
 # %% auto 0
 __all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'embed_database', 'retrieval_table', 'plot_retrieval',
-           'plot_heatmaps', 'avol_heatmaps', 'synth_localization']
+           'plot_heatmaps', 'avol_heatmaps', 'synth_localization', 'evaluate_run']
 
 # %% ../nbs/16_evaluate.ipynb 6
 def database_frames(cache: ClipCache,  # the test clips
@@ -88,7 +90,7 @@ def embed_database(network: AVCNetwork,  # a trained network
                    bs: int = 64,  # clips per forward pass
                    device: str | torch.device | None = None,  # None: where the network is
                    ) -> RetrievalDatabase:
-    "Embed one seeded frame and its second of audio of every clip of `cache` with `network`."
+    "Embed one seeded frame and its second of audio of every clip of `cache` with `network` (AVOL-Net's frame: the maximum over locations)."
     cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
     device = device or next(network.parameters()).device
     frame_index, frame_time = database_frames(cache, seed)
@@ -96,7 +98,9 @@ def embed_database(network: AVCNetwork,  # a trained network
     vision, audio = [], []
     for first in range(0, len(cache), bs):
         images, waveforms = _network_inputs(cache, range(first, min(first + bs, len(cache))), frame_index, frame_time, network, image_size, resize)
-        vision.append(network.vision_embedding(images.to(device)).float().cpu())  # (B, D)
+        frame_embedding = network.vision_embedding(images.to(device)).float()  # (B, D), or AVOL-Net's (B, D, h, w) per location
+        if frame_embedding.ndim == 4: frame_embedding = frame_embedding.amax(dim=(2, 3))  # (B, D): its strongest location
+        vision.append(frame_embedding.cpu())
         audio.append(network.audio_embedding(waveforms.to(device)).float().cpu())  # (B, D)
     return RetrievalDatabase(list(cache.clip_ids), [tuple(cache.labels(c)) for c in range(len(cache))], torch.from_numpy(frame_index),
                              torch.from_numpy(frame_time), torch.cat(vision), torch.cat(audio), type(network).__name__, seed)
@@ -246,3 +250,76 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
         heard = avol_heatmaps(network, cache, frame_index, frame_time, swapped, image_size, device=device)
         tables['mismatched audio'] = localization_table([heard[c] for c in frame_clips], list(truths), train_annotations, type(network).__name__, seed)
     return tables
+
+# %% ../nbs/16_evaluate.ipynb 33
+def _class_recall(database, embeddings):
+    "Class-level Recall@1/5/10 and mAP of the four query types, over clips with exactly one label."
+    single = [c for c, labels in enumerate(database.labels) if len(labels) == 1]
+    classes = pd.factorize(pd.Series([database.labels[c][0] for c in single]))[0]  # (n,) class numbers
+    rows = {name: class_retrieval(embeddings[query][single], embeddings[target][single], classes, classes, exclude_self=query == target)
+            for name, (query, target) in QUERY_TYPES.items()}
+    return pd.DataFrame(rows).T
+
+# %% ../nbs/16_evaluate.ipynb 34
+def _markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
+    "A table as Markdown, numbers rounded to `digits`."
+    def cell(value): return f'{value:.{digits}f}' if isinstance(value, float) else str(value)
+    lines = ['| | ' + ' | '.join(map(str, table.columns)) + ' |', '|---' * (len(table.columns) + 1) + '|']
+    return '\n'.join(lines + [f'| {index} | ' + ' | '.join(cell(v) for v in row) + ' |' for index, row in zip(table.index, table.values.tolist())])
+
+# %% ../nbs/16_evaluate.ipynb 35
+def evaluate_run(run: str | Path,  # a training run folder (settings.json, models/final.pth)
+                 cache: ClipCache | str | Path,  # the test clips
+                 out: str | Path,  # folder for metrics.json, the figures and report.md
+                 segments: str | Path | None = None,  # the segment list the test clips came from, to list those missing
+                 train_cache: ClipCache | str | Path | None = None,  # training clips for L³-Net's CCA
+                 synth_folder: str | Path | None = None,  # SynthInstruments folder, for AVOL-Net's localization
+                 seed: int = 0,  # seed of each clip's frame
+                 device: str | torch.device | None = None,  # None: the GPU if there is one
+                 ) -> dict:
+    "Retrieval (and localization) metrics of a trained run on a test cache, with figures and a Markdown report."
+    out, run = Path(out), Path(run)
+    out.mkdir(parents=True, exist_ok=True)
+    cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
+    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    network, settings = load_trained_network(run).to(device), json.loads((run/'settings.json').read_text())
+    sizes = dict(image_size=settings['image_size'], resize=settings['resize'])
+    database_path = out/'database.pt'
+    database = RetrievalDatabase.load(database_path) if database_path.exists() else None
+    if database is None or database.clip_ids != list(cache.clip_ids) or database.seed != seed or database.network != type(network).__name__:
+        database = embed_database(network, cache, seed, device=device, **sizes)
+        database.save(database_path)
+    tables = {type(network).__name__: retrieval_table(database, device=device)}
+    if type(network).__name__ == 'L3Net' and train_cache is not None:
+        train_database = embed_database(network, train_cache, seed, device=device, **sizes)
+        projection = fit_cca(train_database.vision, train_database.audio)
+        tables['L3Net + CCA'] = retrieval_table(database, project=lambda v, a: (projection.vision(v), projection.audio(a)), device=device)
+    class_table = _class_recall(database, dict(vision=database.vision, audio=database.audio))
+    localization = synth_localization(network, cache, synth_folder, seed, settings['image_size'], device) if hasattr(network, 'heatmap') and synth_folder else {}
+    figures = {}
+    queries = list(range(0, len(cache), max(1, len(cache) // 4)))[:4]
+    for query_type in ('aud-im', 'im-aud'):
+        figures[f'retrieval_{query_type}.png'] = plot_retrieval(database, cache, queries, query_type)
+    if hasattr(network, 'heatmap'):
+        heatmaps = avol_heatmaps(network, cache, database.frame_index.numpy(), database.frame_time.numpy(), image_size=settings['image_size'], device=device)
+        annotations = read_synth(synth_folder, frame={cache.clip_ids[c]: int(cache.frame_numbers(c)[database.frame_index[c]]) for c in queries}) if synth_folder else None
+        figures['heatmaps.png'] = plot_heatmaps(cache, queries, database.frame_index.numpy(), heatmaps, annotations)
+    for name, figure in figures.items():
+        figure.savefig(out/name, dpi=72)
+        plt.close(figure)
+    present = list(cache.clip_ids)
+    missing = sorted({s.clip_id for s in read_segments(segments)} - set(present)) if segments else []
+    (out/'clips_present.txt').write_text(''.join(f'{c}\n' for c in present))
+    (out/'clips_missing.txt').write_text(''.join(f'{c}\n' for c in missing))
+    metrics = dict(run=str(run), cache=str(cache.root), clips=len(present), missing=len(missing), seed=seed, network=type(network).__name__,
+                   retrieval={name: table.to_dict('index') for name, table in tables.items()}, class_retrieval=class_table.to_dict('index'),
+                   localization={name: table.to_dict('index') for name, table in localization.items()})
+    atomic_write(out/'metrics.json', lambda f: Path(f).write_text(json.dumps(metrics, indent=1)))
+    report = [f'# Evaluation of `{run}`', '', f'{type(network).__name__} on {len(present)} test clips of `{cache.root}`'
+              + (f' ({len(missing)} clips of `{segments}` missing: see `clips_missing.txt`)' if segments else '') + f'; frames drawn with seed {seed}.', '']
+    for name, table in tables.items(): report += [f'## Retrieval: {name}', '', table.pipe(_markdown_table), '']
+    report += ['## Class retrieval (clips with one label)', '', class_table.pipe(_markdown_table), '']
+    for name, table in localization.items(): report += [f'## Localization: {name}', '', table.pipe(_markdown_table), '']
+    report += [f'![{name}]({name})' for name in figures]
+    atomic_write(out/'report.md', lambda f: Path(f).write_text('\n'.join(report) + '\n'))
+    return metrics

@@ -29,13 +29,13 @@ from .augment import avc_batch_transforms
 from .avc_plan import AVCSampler
 from .sampling import AVCDataLoader, avc_dataloaders
 from .models import count_parameters
-from .networks import NETWORKS, make_network
+from .networks import NETWORKS, AVCNetwork, make_network
 from .learner import OBJECTIVES, avc_learner, avc_metrics, calibrate_decision
 from .distributed import distributed_training
 
 # %% auto 0
 __all__ = ['PRESETS', 'TrainingPreset', 'training_preset', 'ContinueRun', 'EpochCheckpoint', 'HistoryLog', 'train_on_cache',
-           'plot_history', 'plot_runs', 'evaluate_avc']
+           'plot_history', 'plot_runs', 'load_trained_network', 'evaluate_avc']
 
 # %% ../nbs/10_train.ipynb 5
 @dataclass(frozen=True)
@@ -274,6 +274,20 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
     return fig
 
 # %% ../nbs/10_train.ipynb 34
+def load_trained_network(run: str | Path,  # a run folder written by `train_on_cache`
+                         model: str = 'final',  # which model file of `run/models`: 'final' or 'epoch_<n>'
+                         ) -> AVCNetwork:
+    "The network of a training run, built from its recorded settings and loaded with its weights."
+    run = Path(run)
+    if not (run/'settings.json').is_file(): raise InputError(f'{run}: not a training run (no settings.json)')
+    if not (run/'models'/f'{model}.pth').is_file(): raise InputError(f'{run}: no models/{model}.pth (has the run finished?)')
+    settings = json.loads((run/'settings.json').read_text())
+    options = dict(centre_embeddings=True) if settings.get('centre_embeddings') else {}
+    network = make_network(settings['network'], settings['width'], settings['sample_rate'], **options)
+    network.load_state_dict(_model_state(run/'models'/f'{model}.pth'))
+    return network.eval()
+
+# %% ../nbs/10_train.ipynb 37
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
