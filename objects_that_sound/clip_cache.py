@@ -47,10 +47,10 @@ def _read_index(root, summary):
         with np.load(root/'index.npz') as index: arrays = {k: index[k] for k in index.files}
         clips = len(arrays['clip_id'])
     except Exception as e: raise _merge_again(root, f'index.npz cannot be read ({type(e).__name__}: {e})') from None
-    if clips != summary['clips']: raise _merge_again(root, f'index.npz lists {clips} clips where cache.json says {summary["clips"]}')
+    if clips != summary.get('clips'): raise _merge_again(root, f'index.npz lists {clips} clips where cache.json says {summary.get("clips")}')
     for name, count in (('audio.u8', 'audio_bytes'), ('frames.jpg.bin', 'jpeg_bytes')):
         size = (root/name).stat().st_size if (root/name).is_file() else None
-        if size != summary[count]: raise _merge_again(root, f'{name} {"is missing" if size is None else f"holds {size:,} bytes"} where cache.json says {summary[count]:,} bytes')
+        if size != summary.get(count): raise _merge_again(root, f'{name} {"is missing" if size is None else f"holds {size:,} bytes"} where cache.json says {summary.get(count)} bytes')
     return arrays
 
 # %% ../nbs/05b_clip_cache.ipynb 10
