@@ -70,7 +70,7 @@ def _failure_stands(record, folder, segment):
     "Whether the failure in `record` would come again: the file's own (`permanent`), and the file found is as it was then."
     try: failure = json.loads(record.read_text())
     except (OSError, ValueError): return False  # no failure recorded, or a record that cannot be read: try the clip
-    if failure.get('kind') != 'permanent': return False
+    if not isinstance(failure, dict) or failure.get('kind') != 'permanent': return False
     try: return failure.get('attempt') == _attempt(find_clip(folder, segment.ytid, segment.start), segment)
     except (MediaError, OSError): return False  # no file now, or a file that cannot be looked at: try it
 
@@ -84,6 +84,7 @@ def _recorded_settings(root):
         raise InputError(f'{path}: not the settings ots_prepare records ({type(e).__name__}: {e}); use another cache folder') from None
 
 def _check_shard(shard, num_shards):
+    "Refuse a shard count below 1, or a shard number outside 0 … num_shards − 1."
     if num_shards < 1: raise InputError(f'num_shards {num_shards}: must be 1 or more')
     if not 0 <= shard < num_shards: raise InputError(f'shard {shard}: must be from 0 to {num_shards - 1} (num_shards {num_shards})')
 
@@ -140,9 +141,11 @@ def _columns(rows, fields):
 
 def _failure(record):
     "The (kind, file, problem) of a failure's record for the manifest."
-    try: failure = json.loads(record.read_text())
-    except (OSError, ValueError) as e: return 'transient', '', f'{record}: a failure record that cannot be read ({e}); the next run tries the clip again'
-    return failure.get('kind', 'transient'), (failure.get('attempt') or [''])[0], failure['problem']
+    try:
+        failure = json.loads(record.read_text())
+        return failure.get('kind', 'transient'), (failure.get('attempt') or [''])[0], failure['problem']
+    except (OSError, ValueError, AttributeError, KeyError, TypeError, IndexError) as e:
+        return 'transient', '', f'{record}: not a failure record ots_prepare wrote ({type(e).__name__}: {e}); the next run tries the clip again'
 
 # %% ../nbs/05_cache.ipynb 12
 def _merge(listed, root, notes=None):

@@ -123,8 +123,15 @@ def read_entry(path: str | Path,  # an entry written by `prepare_clip`
         if 'facts' in entry: entry['facts'] = json.loads(str(entry['facts']))
     except EntryError: raise
     except Exception as e: raise EntryError(path, f'not a whole cache entry ({type(e).__name__}: {e})') from None  # zip, npy or JSON damage
-    if {'jpeg', 'jpeg_ends', 'frame_numbers'} <= set(entry):
-        ends = entry['jpeg_ends']
-        if not len(ends) or len(ends) != len(entry['frame_numbers']) or ends[-1] != len(entry['jpeg']):
-            raise EntryError(path, f'not a whole cache entry ({len(ends)} JPEG ends for {len(entry["frame_numbers"])} frames, {len(entry["jpeg"])} JPEG bytes)')
+    if set(arrays) == set(ENTRY_ARRAYS): _check_entry(path, entry)
     return entry
+
+def _check_entry(path, entry):
+    "Refuse arrays that do not make one entry: byte types, one JPEG per frame, the facts the merge reads."
+    ends, numbers, jpeg = entry['jpeg_ends'], entry['frame_numbers'], entry['jpeg']
+    if entry['audio'].dtype != np.uint8 or jpeg.dtype != np.uint8:
+        raise EntryError(path, f'not a whole cache entry (audio {entry["audio"].dtype} and jpeg {jpeg.dtype}, where both are uint8)')
+    if not len(ends) or len(ends) != len(numbers) or ends[-1] != len(jpeg):
+        raise EntryError(path, f'not a whole cache entry ({len(ends)} JPEG ends for {len(numbers)} frames, {len(jpeg)} JPEG bytes)')
+    missing = [key for key in ('clip', 'fps', 'n_frames', 'duration') if key not in (entry['facts'] if isinstance(entry['facts'], dict) else {})]
+    if missing: raise EntryError(path, f'not a whole cache entry (no {", ".join(missing)} in its facts)')
