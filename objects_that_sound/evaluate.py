@@ -26,7 +26,7 @@ from .networks import AVCNetwork
 from .ontology import audioset_ontology, relevance_matrix
 from .audioset import read_segments
 from .train import load_trained_network
-from .retrieval import class_retrieval, fit_cca, ndcg_at_k, top_k_retrieval
+from .retrieval import class_retrieval, fit_cca, ranked_relevance, top_k_retrieval
 
 # %% auto 0
 __all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'embed_database', 'retrieval_table', 'plot_retrieval',
@@ -121,7 +121,8 @@ def retrieval_table(database: RetrievalDatabase,  # the embedded test clips
     rows = {}
     for name, (query, target) in QUERY_TYPES.items():
         ranking = top_k_retrieval(embeddings[query], embeddings[target], k, exclude_self=query == target, device=device).indices
-        scored = {gain: ndcg_at_k(ranking, relevance, k, gain=gain, exclude_self=query == target) for gain in ('exponential', 'linear')}
+        ranked = ranked_relevance(ranking, relevance, k, exclude_self=query == target)  # one pass over the relevance for both gains
+        scored = {gain: ranked.mean_ndcg(gain) for gain in ('exponential', 'linear')}
         rows[name] = {f'nDCG@{k}': scored['exponential'].ndcg, 'random': scored['exponential'].random,
                       f'nDCG@{k} (linear gain)': scored['linear'].ndcg, 'random (linear gain)': scored['linear'].random}
     return pd.DataFrame(rows).T
@@ -292,7 +293,7 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
     tables = {type(network).__name__: retrieval_table(database, device=device)}
     if type(network).__name__ == 'L3Net' and train_cache is not None:
         train_database = embed_database(network, train_cache, seed, device=device, **sizes)
-        projection = fit_cca(train_database.vision, train_database.audio)
+        projection = fit_cca(train_database.vision, train_database.audio, components=min(128, train_database.vision.shape[1]))  # the paper: 128
         tables['L3Net + CCA'] = retrieval_table(database, project=lambda v, a: (projection.vision(v), projection.audio(a)), device=device)
     class_table = _class_recall(database, dict(vision=database.vision, audio=database.audio))
     localization = synth_localization(network, cache, synth_folder, seed, settings['image_size'], device) if hasattr(network, 'heatmap') and synth_folder else {}
