@@ -20,7 +20,7 @@ Prints a table, the missing API entries, and ends with `N pages ok, M failed`. E
 page passes, 1 when any fails, 2 when the check itself could not run (no Chromium, no venv).
 The GitHub docs workflow (.github/workflows/deploy.yaml) stays nbdev's own Quarto build; this is a local check.
 """
-import argparse, base64, html as htmllib, importlib, inspect, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, ast, base64, html as htmllib, importlib, inspect, json, os, re, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -231,6 +231,20 @@ def documented(name, api_heads, prose):
     pats = [re.escape(name)] + ([rf'\.?{re.escape(short)}'] if '.' in name else [])
     return any(re.search(rf'`(?:{p})(?:\(.*?\))?`', prose) for p in pats)
 
+def executed_in_processing(notebook: Path) -> list[int]:
+    """Cells that nbdev's docs processing runs although they are not exports: those holding an import
+    (anywhere in them) beside other code. They run without the cells before them, so they usually fail
+    there; keep imports in cells of their own."""
+    found = []
+    for i, c in enumerate(json.loads(notebook.read_text())['cells']):
+        source = ''.join(c['source'])
+        if c['cell_type'] != 'code' or re.search(r'^#\|\s*(export|exporti|exports|exec_doc)\b', source, re.M) or 'nbdev_export()' in source: continue
+        try: tree = ast.parse('\n'.join(l for l in source.split('\n') if not l.lstrip().startswith(('%', '!'))))
+        except SyntaxError: continue
+        nodes = list(ast.walk(tree))
+        if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in nodes) and any(isinstance(n, (ast.Expr, ast.Assign)) for n in nodes): found.append(i)
+    return found
+
 # ---------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -268,6 +282,8 @@ def main():
         name = str(rel.with_suffix('')).replace(os.sep, '__')
         r = rows[p] = dict(page=str(rel), name=name, probs=[], size=0, shot='-', images='-', api='-', note='', missing=[])
         pp = proc/rel
+        mixed = executed_in_processing(p)
+        if mixed: r['probs'].append(f'cells {mixed}: an import beside other code (nbdev runs such cells when building the docs: give imports a cell of their own)')
         if not pp.exists():
             r['probs'].append('not processed' + ('' if proc_ok else ' (nbdev_proc_nbs failed)')); continue
         try:
