@@ -156,7 +156,7 @@ def checked_segments(path: str | Path,  # a segment list a user gave (AudioSet's
     if bad_rows is not None: bad_rows.extend(malformed)
     return segments
 
-# %% ../nbs/00_audioset.ipynb 33
+# %% ../nbs/00_audioset.ipynb 34
 SPLITS = ('train', 'val', 'test')
 VAL_FRACTION = 0.1  # the paper's 90/10 train/val split of the public training list
 
@@ -166,7 +166,7 @@ def in_val_split(ytid: str,  # YouTube id
     "Whether a video belongs to val: SHA-1 of its id, as a fraction of 2**64, below `val_fraction`."
     return int.from_bytes(hashlib.sha1(ytid.encode()).digest()[:8], 'big') < val_fraction * 2**64
 
-# %% ../nbs/00_audioset.ipynb 36
+# %% ../nbs/00_audioset.ipynb 37
 def instrument_segments(split: str,  # 'train', 'val' or 'test'
                         segments_csv: str | Path | None = None,  # list to read; None: shipped balanced train list (train, val) or eval list (test)
                         val_fraction: float = VAL_FRACTION,  # fraction of the training list's videos that go to val

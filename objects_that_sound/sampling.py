@@ -141,7 +141,7 @@ def avc_dataloaders(train,  # the training `ClipCache`
                                                           f'ClipCache as valid, or the fraction of its videos to hold out, such as {VAL_FRACTION}')
     return DataLoaders(*loaders, device=device)
 
-# %% ../nbs/06_sampling.ipynb 33
+# %% ../nbs/06_sampling.ipynb 34
 def show_avc_batch(dl: AVCDataLoader,  # the loader the batch came from (for its plan and transforms)
                    max_n: int = 8,  # pairs to show
                    ncols: int = 4,  # pairs per row
