@@ -222,6 +222,7 @@ def public_api(modname, lib):
             f = v.__func__ if isinstance(v, (staticmethod, classmethod)) else v
             if not inspect.isfunction(f) or not (f.__module__ or '').startswith(lib): continue
             if any(hasattr(base, k) for base in obj.__mro__[1:] if not base.__module__.startswith(lib)): continue
+            if k.startswith(('before_', 'after_')) and any(b.__name__ == 'Callback' and b.__module__.startswith('fastai') for b in obj.__mro__): continue  # fastai events
             names.append(f'{n}.{k}')
     return names
 

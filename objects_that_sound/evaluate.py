@@ -70,7 +70,7 @@ class RetrievalDatabase:
         state = torch.load(path, weights_only=True)
         return cls(**{**state, 'labels': [tuple(l) for l in state['labels']]})
 
-# %% ../nbs/16_evaluate.ipynb 12
+# %% ../nbs/16_evaluate.ipynb 14
 def _network_inputs(cache, clips, frame_index, frame_time, network, image_size, resize):
     "The normalised centre crops and the network-rate seconds of audio of `clips`: (B, 3, S, S), (B, n)."
     frames = torch.stack([crop_frame(cache.frame(c, int(frame_index[c])), image_size, resize) for c in clips])  # (B, 3, S, S) uint8
@@ -80,7 +80,7 @@ def _network_inputs(cache, clips, frame_index, frame_time, network, image_size, 
     if cache.sample_rate != network.sample_rate: audio = AF.resample(audio, cache.sample_rate, network.sample_rate)
     return images, audio
 
-# %% ../nbs/16_evaluate.ipynb 13
+# %% ../nbs/16_evaluate.ipynb 15
 @torch.no_grad()
 def embed_database(network: AVCNetwork,  # a trained network
                    cache: ClipCache | str | Path,  # the test clips
@@ -105,7 +105,7 @@ def embed_database(network: AVCNetwork,  # a trained network
     return RetrievalDatabase(list(cache.clip_ids), [tuple(cache.labels(c)) for c in range(len(cache))], torch.from_numpy(frame_index),
                              torch.from_numpy(frame_time), torch.cat(vision), torch.cat(audio), type(network).__name__, seed)
 
-# %% ../nbs/16_evaluate.ipynb 17
+# %% ../nbs/16_evaluate.ipynb 19
 QUERY_TYPES = {'im-im': ('vision', 'vision'), 'im-aud': ('vision', 'audio'), 'aud-im': ('audio', 'vision'), 'aud-aud': ('audio', 'audio')}
 
 def retrieval_table(database: RetrievalDatabase,  # the embedded test clips
@@ -127,7 +127,7 @@ def retrieval_table(database: RetrievalDatabase,  # the embedded test clips
                       f'nDCG@{k} (linear gain)': scored['linear'].ndcg, 'random (linear gain)': scored['linear'].random}
     return pd.DataFrame(rows).T
 
-# %% ../nbs/16_evaluate.ipynb 21
+# %% ../nbs/16_evaluate.ipynb 23
 def _class_names(labels, names):
     return ', '.join(names.get(l, l) for l in labels)
 
@@ -158,7 +158,7 @@ def plot_retrieval(database: RetrievalDatabase,  # the embedded clips
     fig.tight_layout()
     return fig
 
-# %% ../nbs/16_evaluate.ipynb 24
+# %% ../nbs/16_evaluate.ipynb 26
 def plot_heatmaps(cache: ClipCache,  # the clips
                   clips: list[int],  # which clips, one panel each
                   frame_index: np.ndarray,  # (N,) the cached frame of each clip
@@ -182,7 +182,7 @@ def plot_heatmaps(cache: ClipCache,  # the clips
     fig.tight_layout()
     return fig
 
-# %% ../nbs/16_evaluate.ipynb 27
+# %% ../nbs/16_evaluate.ipynb 29
 @torch.no_grad()
 def avol_heatmaps(network: AVCNetwork,  # an AVOL-Net (anything with `heatmap(images, waveforms)`)
                   cache: ClipCache,  # the clips
@@ -205,7 +205,7 @@ def avol_heatmaps(network: AVCNetwork,  # an AVOL-Net (anything with `heatmap(im
         maps.append(network.heatmap(images.to(device), waveforms.to(device)).float().cpu())  # (B, h, w)
     return torch.cat(maps)
 
-# %% ../nbs/16_evaluate.ipynb 28
+# %% ../nbs/16_evaluate.ipynb 30
 def _mismatched(records, clip_ids, frame_numbers):
     "Frames showing a silent instrument, each with a test clip whose sound is that instrument's class: (frame clip, audio clip, Annotation)."
     by_label = {}
@@ -223,7 +223,7 @@ def _mismatched(records, clip_ids, frame_numbers):
             break  # one silent instrument per frame
     return found
 
-# %% ../nbs/16_evaluate.ipynb 29
+# %% ../nbs/16_evaluate.ipynb 31
 def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
                        cache: ClipCache | str | Path,  # SynthInstruments test clips
                        synth_folder: str | Path,  # the SynthInstruments folder (its ground_truth.jsonl)
@@ -252,7 +252,7 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
         tables['mismatched audio'] = localization_table([heard[c] for c in frame_clips], list(truths), train_annotations, type(network).__name__, seed)
     return tables
 
-# %% ../nbs/16_evaluate.ipynb 33
+# %% ../nbs/16_evaluate.ipynb 35
 def _class_recall(database, embeddings):
     "Class-level Recall@1/5/10 and mAP of the four query types, over clips with exactly one label."
     single = [c for c, labels in enumerate(database.labels) if len(labels) == 1]
@@ -261,14 +261,14 @@ def _class_recall(database, embeddings):
             for name, (query, target) in QUERY_TYPES.items()}
     return pd.DataFrame(rows).T
 
-# %% ../nbs/16_evaluate.ipynb 34
+# %% ../nbs/16_evaluate.ipynb 36
 def _markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
     "A table as Markdown, numbers rounded to `digits`."
     def cell(value): return f'{value:.{digits}f}' if isinstance(value, float) else str(value)
     lines = ['| | ' + ' | '.join(map(str, table.columns)) + ' |', '|---' * (len(table.columns) + 1) + '|']
     return '\n'.join(lines + [f'| {index} | ' + ' | '.join(cell(v) for v in row) + ' |' for index, row in zip(table.index, table.values.tolist())])
 
-# %% ../nbs/16_evaluate.ipynb 35
+# %% ../nbs/16_evaluate.ipynb 37
 def evaluate_run(run: str | Path,  # a training run folder (settings.json, models/final.pth)
                  cache: ClipCache | str | Path,  # the test clips
                  out: str | Path,  # folder for metrics.json, the figures and report.md
