@@ -94,17 +94,17 @@ class ContinueRun(Callback):
     "Continue a run at epoch `start`: number the epochs from there (so the schedule continues) and restore the running training loss."
     order = -20  # before every other callback reads `epoch`
     def __init__(self, start: int,  # the first epoch this fit trains
-                 smooth_loss: dict | None = None):  # the Recorder's running loss when the run stopped: {'val', 'count'}
-        self.start, self.smooth_loss = start, smooth_loss
+                 state: dict | None = None):  # saved with the last checkpoint: the Recorder's running loss {'val', 'count'} and the sampler's 'passes'
+        self.start, self.state = start, state
     def before_epoch(self):
         self.learn.epoch += self.start
-        if self.smooth_loss and self.learn.epoch == self.start:  # after the Recorder's reset in before_fit
-            self.recorder.smooth_loss.val = torch.tensor(self.smooth_loss['val'])
-            self.recorder.smooth_loss.count = self.smooth_loss['count']
+        if self.state and self.learn.epoch == self.start:  # after the Recorder's reset in before_fit
+            self.recorder.smooth_loss.val = torch.tensor(self.state['val'])
+            self.recorder.smooth_loss.count = self.state['count']
 
 # %% ../nbs/10_train.ipynb 12
 class EpochCheckpoint(Callback):
-    "After every epoch, save the model and optimiser to `<model_dir>/epoch_<n>.pth` and the running loss to `epoch_<n>.json`, atomically."
+    "After every epoch, save the model and optimiser to `<model_dir>/epoch_<n>.pth`, and the running loss and the sampler's pass to `epoch_<n>.json`, atomically."
     order = 70  # after the Recorder and the loggers have closed the epoch
     def after_train(self): self.trained_epoch = self.epoch
     def after_epoch(self):
@@ -114,7 +114,8 @@ class EpochCheckpoint(Callback):
         models = self.learn.path/self.learn.model_dir
         models.mkdir(parents=True, exist_ok=True)
         smooth_loss = self.recorder.smooth_loss
-        state = dict(val=float(smooth_loss.val), count=smooth_loss.count)
+        train_loader = getattr(self.dls.train, 'dl', self.dls.train)  # under data-parallel training, the loader behind fastai's DistributedDL
+        state = dict(val=float(smooth_loss.val), count=smooth_loss.count, passes=getattr(train_loader, 'passes', self.epoch + 1))  # the sampler's next pass
         atomic_write(models/f'epoch_{self.epoch}.json', lambda f: Path(f).write_text(json.dumps(state)))  # before the checkpoint that needs it
         atomic_write(models/f'epoch_{self.epoch}.pth', lambda f: save_model(f, self.learn.model, self.learn.opt, with_opt=True))
 
@@ -209,7 +210,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     continuation = _resume(learn)
     start = continuation.start
     if rank_distrib() == 0: _forget_epochs_from(out/'history.csv', start)
-    dls.train.passes = start  # the sampler continues with the next pass's pairs
+    dls.train.passes = (continuation.state or {}).get('passes', start)  # the sampler continues with the next pass's pairs
     if start < preset.epochs:
         if rank_distrib() == 0: print(f'{preset}\n{count_parameters(network):,} parameters; training from epoch {start} on {train}')
         with distributed_training(learn, sync_bn=preset.sync_bn):
