@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from .cache import CacheSettings, prepare_cache
+from .core import PAIR_SECONDS, InputError
 from .synth import synth_instruments
 from .synth_scenes import SynthConfig
 from .train import TrainingPreset, training_preset, train_on_cache, evaluate_avc
@@ -29,6 +30,8 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches a
              seed: int = 0,  # one seed for everything
             ) -> dict:
     "Generate SynthInstruments, prepare caches, train a network and measure it on the held-out test clips; write `results.json`."
+    if n_clips < 80: raise InputError(f'n_clips {n_clips}: SynthInstruments lists every fifth run of 16 clips for testing, so a demo needs 80 or more')
+    if duration < PAIR_SECONDS: raise InputError(f'duration {duration}: a clip must hold at least one {PAIR_SECONDS:g} s pair')
     out, started = Path(out), time.time()
     preset = preset if isinstance(preset, TrainingPreset) else training_preset(preset)
     frame_size = 128 * math.ceil(preset.resize / 128)  # SynthInstruments frames are a multiple of 128 wide
@@ -39,9 +42,6 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches a
                              sample_rate=min(DEMO_CACHE_SAMPLE_RATE, preset.sample_rate))
     train = prepare_cache(synth/'balanced_train_segments.csv', synth/'videos', out/'cache'/'train', settings, workers)
     test = prepare_cache(synth/'eval_segments.csv', synth/'videos', out/'cache'/'test', settings, workers)
-    for cache, least in ((train, 20), (test, 2)):
-        if len(cache) < least: raise ValueError(f'{cache.root}: {len(cache)} clips prepared, need at least {least}; '
-                                                f'SynthInstruments lists every fifth run of 16 clips for testing: use n_clips 80 or more')
     prepared = time.time()
     learn = train_on_cache(train, out/f'{preset.network}_net', 0.1, preset, workers=workers, seed=seed, progress=False)
     test_results = evaluate_avc(learn, test, workers=workers)
