@@ -30,7 +30,7 @@ from .retrieval import class_retrieval, fit_cca, ranked_relevance, top_k_retriev
 
 # %% auto 0
 __all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'embed_database', 'retrieval_table', 'plot_retrieval',
-           'plot_heatmaps', 'avol_heatmaps', 'synth_localization', 'evaluate_run']
+           'plot_heatmaps', 'avol_heatmaps', 'synth_localization', 'plot_sound_swap', 'evaluate_run']
 
 # %% ../nbs/16_evaluate.ipynb 6
 def database_frames(cache: ClipCache,  # the test clips
@@ -253,6 +253,34 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     return tables
 
 # %% ../nbs/16_evaluate.ipynb 35
+@torch.no_grad()
+def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
+                    cache: ClipCache,  # the clips
+                    clip: int,  # the clip whose frame is shown
+                    audio_clips: list[int],  # the clips whose seconds of audio it is heard with
+                    frame_index: np.ndarray,  # (N,) each clip's cached frame
+                    frame_time: np.ndarray,  # (N,) its time, s
+                    image_size: int = FRAME_SIZE,  # side of the frame the network sees
+                    names: dict | None = None,  # label id → class name; None: the shipped ontology's
+                    ):
+    "One frame, then its heatmap heard with each of several sounds (Figure 6 of the paper)."
+    names, device = names or audioset_ontology().names, next(network.parameters()).device
+    images, _ = _network_inputs(cache, [clip] * len(audio_clips), frame_index, frame_time, network, image_size, image_size)
+    _, waveforms = _network_inputs(cache, audio_clips, frame_index, frame_time, network, image_size, image_size)
+    heatmaps = network.eval().heatmap(images.to(device), waveforms.to(device)).float().cpu()  # (S, h, w)
+    frame = cache.frame(clip, int(frame_index[clip])).permute(1, 2, 0).numpy()  # (H, W, 3)
+    fig, axes = plt.subplots(1, len(audio_clips) + 1, figsize=(2.6 * (len(audio_clips) + 1), 2.8))
+    axes[0].imshow(frame)
+    axes[0].set_title('frame: ' + _class_names(cache.labels(clip), names), fontsize=7)
+    for ax, heatmap, audio_clip in zip(axes[1:], heatmaps, audio_clips):
+        ax.imshow(frame)
+        ax.imshow(heatmap.numpy(), cmap='jet', alpha=0.45, extent=(0, frame.shape[1], frame.shape[0], 0), interpolation='bilinear')
+        ax.set_title('heard: ' + _class_names(cache.labels(audio_clip), names), fontsize=7)
+    for ax in axes: ax.axis('off')
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/16_evaluate.ipynb 38
 def _class_recall(database, embeddings):
     "Class-level Recall@1/5/10 and mAP of the four query types, over clips with exactly one label."
     single = [c for c, labels in enumerate(database.labels) if len(labels) == 1]
@@ -261,14 +289,14 @@ def _class_recall(database, embeddings):
             for name, (query, target) in QUERY_TYPES.items()}
     return pd.DataFrame(rows).T
 
-# %% ../nbs/16_evaluate.ipynb 36
+# %% ../nbs/16_evaluate.ipynb 39
 def _markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
     "A table as Markdown, numbers rounded to `digits`."
     def cell(value): return f'{value:.{digits}f}' if isinstance(value, float) else str(value)
     lines = ['| | ' + ' | '.join(map(str, table.columns)) + ' |', '|---' * (len(table.columns) + 1) + '|']
     return '\n'.join(lines + [f'| {index} | ' + ' | '.join(cell(v) for v in row) + ' |' for index, row in zip(table.index, table.values.tolist())])
 
-# %% ../nbs/16_evaluate.ipynb 37
+# %% ../nbs/16_evaluate.ipynb 40
 def evaluate_run(run: str | Path,  # a training run folder (settings.json, models/final.pth)
                  cache: ClipCache | str | Path,  # the test clips
                  out: str | Path,  # folder for metrics.json, the figures and report.md
