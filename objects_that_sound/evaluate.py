@@ -29,7 +29,7 @@ from .train import load_trained_network
 from .retrieval import class_retrieval, fit_cca, ranked_relevance, top_k_retrieval
 
 # %% auto 0
-__all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'embed_database', 'retrieval_table', 'plot_retrieval',
+__all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'embed_database', 'retrieval_table', 'plot_retrieval', 'play',
            'plot_heatmaps', 'avol_heatmaps', 'synth_localization', 'plot_sound_swap', 'evaluate_run']
 
 # %% ../nbs/16_evaluate.ipynb 6
@@ -138,18 +138,22 @@ def plot_retrieval(database: RetrievalDatabase,  # the embedded clips
                    k: int = 5,  # results shown per query
                    names: dict | None = None,  # label id → class name; None: the shipped ontology's
                    ):
-    "A grid: each row a query and its `k` best results (Figure 3 of the paper)."
+    "A grid: each row a query and its `k` best results, a sound drawn as its frame marked ♪ over its spectrogram (Figure 3 of the paper)."
     names = names or audioset_ontology().names
     query_side, result_side = QUERY_TYPES[query_type]
     embeddings = dict(vision=database.vision, audio=database.audio)
     ranking = top_k_retrieval(embeddings[query_side][queries], embeddings[result_side], k + 1).indices  # (Q, k + 1)
     relevance = relevance_matrix([database.labels[q] for q in queries], database.labels)
-    fig, axes = plt.subplots(len(queries), k + 1, figsize=(2.2 * (k + 1), 2.6 * len(queries)), squeeze=False)
+    fig, axes = plt.subplots(2 * len(queries), k + 1, figsize=(2.2 * (k + 1), 3.2 * len(queries)), squeeze=False,
+                             gridspec_kw=dict(height_ratios=[3, 1] * len(queries)))
     for row, query in enumerate(queries):
         shown = [r for r in ranking[row].tolist() if not (r == query and query_side == result_side)][:k]
         for col, (clip, side) in enumerate([(query, query_side)] + [(r, result_side) for r in shown]):
-            ax = axes[row, col]
+            ax, sound_ax = axes[2 * row, col], axes[2 * row + 1, col]
             ax.imshow(cache.frame(clip, int(database.frame_index[clip])).permute(1, 2, 0).numpy())
+            sound_ax.axis('off')
+            if side == 'audio':  # the second of audio under its frame
+                sound_ax.specgram(cache.audio(clip, float(database.frame_time[clip]) - PAIR_SECONDS / 2), Fs=cache.sample_rate, NFFT=256, noverlap=128, cmap='magma')
             if side == 'audio': ax.text(0.5, 0.5, '♪', transform=ax.transAxes, ha='center', va='center', fontsize=36, color='white', alpha=0.8)
             title = ('query: ' if col == 0 else f'#{col} (rel {relevance[row, clip]:.0f}): ') + _class_names(database.labels[clip], names)
             ax.set_title(title, fontsize=7)
@@ -158,7 +162,16 @@ def plot_retrieval(database: RetrievalDatabase,  # the embedded clips
     fig.tight_layout()
     return fig
 
-# %% ../nbs/16_evaluate.ipynb 26
+# %% ../nbs/16_evaluate.ipynb 27
+def play(database: RetrievalDatabase,  # the embedded clips
+         cache: ClipCache,  # their cache
+         clip: int,  # which clip
+         ):
+    "A notebook audio player for the second of audio of `clip` in `database`."
+    from IPython.display import Audio  # only where there is a notebook to play in
+    return Audio(cache.audio(clip, float(database.frame_time[clip]) - PAIR_SECONDS / 2), rate=cache.sample_rate)
+
+# %% ../nbs/16_evaluate.ipynb 29
 def plot_heatmaps(cache: ClipCache,  # the clips
                   clips: list[int],  # which clips, one panel each
                   frame_index: np.ndarray,  # (N,) the cached frame of each clip
@@ -182,7 +195,7 @@ def plot_heatmaps(cache: ClipCache,  # the clips
     fig.tight_layout()
     return fig
 
-# %% ../nbs/16_evaluate.ipynb 29
+# %% ../nbs/16_evaluate.ipynb 32
 @torch.no_grad()
 def avol_heatmaps(network: AVCNetwork,  # an AVOL-Net (anything with `heatmap(images, waveforms)`)
                   cache: ClipCache,  # the clips
@@ -205,7 +218,7 @@ def avol_heatmaps(network: AVCNetwork,  # an AVOL-Net (anything with `heatmap(im
         maps.append(network.heatmap(images.to(device), waveforms.to(device)).float().cpu())  # (B, h, w)
     return torch.cat(maps)
 
-# %% ../nbs/16_evaluate.ipynb 30
+# %% ../nbs/16_evaluate.ipynb 33
 def _mismatched(records, clip_ids, frame_numbers):
     "Frames showing a silent instrument, each with a test clip whose sound is that instrument's class: (frame clip, audio clip, Annotation)."
     by_label = {}
@@ -223,7 +236,7 @@ def _mismatched(records, clip_ids, frame_numbers):
             break  # one silent instrument per frame
     return found
 
-# %% ../nbs/16_evaluate.ipynb 31
+# %% ../nbs/16_evaluate.ipynb 34
 def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
                        cache: ClipCache | str | Path,  # SynthInstruments test clips
                        synth_folder: str | Path,  # the SynthInstruments folder (its ground_truth.jsonl)
@@ -252,7 +265,7 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
         tables['mismatched audio'] = localization_table([heard[c] for c in frame_clips], list(truths), train_annotations, type(network).__name__, seed)
     return tables
 
-# %% ../nbs/16_evaluate.ipynb 35
+# %% ../nbs/16_evaluate.ipynb 38
 @torch.no_grad()
 def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
                     cache: ClipCache,  # the clips
@@ -280,7 +293,7 @@ def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
     fig.tight_layout()
     return fig
 
-# %% ../nbs/16_evaluate.ipynb 38
+# %% ../nbs/16_evaluate.ipynb 41
 def _class_recall(database, embeddings):
     "Class-level Recall@1/5/10 and mAP of the four query types, over clips with exactly one label."
     single = [c for c, labels in enumerate(database.labels) if len(labels) == 1]
@@ -289,14 +302,14 @@ def _class_recall(database, embeddings):
             for name, (query, target) in QUERY_TYPES.items()}
     return pd.DataFrame(rows).T
 
-# %% ../nbs/16_evaluate.ipynb 39
+# %% ../nbs/16_evaluate.ipynb 42
 def _markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
     "A table as Markdown, numbers rounded to `digits`."
     def cell(value): return f'{value:.{digits}f}' if isinstance(value, float) else str(value)
     lines = ['| | ' + ' | '.join(map(str, table.columns)) + ' |', '|---' * (len(table.columns) + 1) + '|']
     return '\n'.join(lines + [f'| {index} | ' + ' | '.join(cell(v) for v in row) + ' |' for index, row in zip(table.index, table.values.tolist())])
 
-# %% ../nbs/16_evaluate.ipynb 40
+# %% ../nbs/16_evaluate.ipynb 43
 def evaluate_run(run: str | Path,  # a training run folder (settings.json, models/final.pth)
                  cache: ClipCache | str | Path,  # the test clips
                  out: str | Path,  # folder for metrics.json, the figures and report.md
