@@ -305,7 +305,7 @@ def _class_recall(database, embeddings):
 # %% ../nbs/16_evaluate.ipynb 42
 def _markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
     "A table as Markdown, numbers rounded to `digits`."
-    def cell(value): return f'{value:.{digits}f}' if isinstance(value, float) else str(value)
+    def cell(value): return str(int(value)) if isinstance(value, float) and value.is_integer() and abs(value) > 1 else f'{value:.{digits}f}' if isinstance(value, float) else str(value)
     lines = ['| | ' + ' | '.join(map(str, table.columns)) + ' |', '|---' * (len(table.columns) + 1) + '|']
     return '\n'.join(lines + [f'| {index} | ' + ' | '.join(cell(v) for v in row) + ' |' for index, row in zip(table.index, table.values.tolist())])
 
