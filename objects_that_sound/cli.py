@@ -11,7 +11,7 @@ from fastai.torch_core import rank_distrib
 
 from .core import FRAME_SIZE, RESIZE, InputError, console_script
 from .demo import run_demo
-from .evaluate import evaluate_run
+from .report import evaluate_run
 from .train import training_preset, train_on_cache
 
 # %% auto 0
