@@ -31,20 +31,21 @@ def avol_heatmaps(network: AVCNetwork,  # an AVOL-Net (anything with `heatmap(im
                   cache: ClipCache,  # the clips
                   frame_index: np.ndarray,  # (N,) which cached frame of each clip
                   frame_time: np.ndarray,  # (N,) its time, s
-                  audio_from: np.ndarray | None = None,  # (N,) whose second of audio each frame is heard with; None: its own
+                  frames: list[int] | None = None,  # the clips whose frames to map (repeats allowed); None: every clip
+                  sounds: list[int] | None = None,  # the clips whose second of audio each frame is heard with; None: its own
                   image_size: int = FRAME_SIZE,  # side of the frame the network sees (the whole frame, resized)
                   bs: int = 64,  # frames per forward pass
                   device: str | torch.device | None = None,  # None: where the network is
-                  ) -> torch.Tensor:  # (N, h, w) in [0, 1]
-    "AVOL-Net's heatmap of each clip's frame, heard with its own second of audio or another clip's."
+                  ) -> torch.Tensor:  # (len(frames), h, w) in [0, 1]
+    "AVOL-Net's heatmap of clips' frames, each heard with its own second of audio or another clip's."
     device = device or next(network.parameters()).device
-    audio_from = np.arange(len(cache)) if audio_from is None else np.asarray(audio_from)
+    frames = list(range(len(cache))) if frames is None else list(frames)
+    sounds = frames if sounds is None else list(sounds)
     network.eval()
     maps = []
-    for first in range(0, len(cache), bs):
-        clips = range(first, min(first + bs, len(cache)))
-        images, _ = network_inputs(cache, clips, frame_index, frame_time, network, image_size, image_size)
-        _, waveforms = network_inputs(cache, [int(audio_from[c]) for c in clips], frame_index, frame_time, network, image_size, image_size)
+    for first in range(0, len(frames), bs):
+        images, _ = network_inputs(cache, frames[first:first + bs], frame_index, frame_time, network, image_size, image_size)
+        _, waveforms = network_inputs(cache, sounds[first:first + bs], frame_index, frame_time, network, image_size, image_size)
         maps.append(network.heatmap(images.to(device), waveforms.to(device)).float().cpu())  # (B, h, w)
     return torch.cat(maps)
 
@@ -90,9 +91,8 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     mismatched = _mismatched(records, cache.clip_ids, [frame_numbers[i] for i in cache.clip_ids])
     if mismatched:
         frame_clips, audio_clips, truths = zip(*mismatched)
-        swapped = np.arange(len(cache)); swapped[list(frame_clips)] = audio_clips
-        heard = avol_heatmaps(network, cache, frame_index, frame_time, swapped, image_size, device=device)
-        tables['mismatched audio'] = localization_table([heard[c] for c in frame_clips], list(truths), train_annotations, type(network).__name__, seed)
+        heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device)  # (M, h, w)
+        tables['mismatched audio'] = localization_table(list(heard), list(truths), train_annotations, type(network).__name__, seed)
     return tables
 
 # %% ../nbs/16a_localize.ipynb 12
@@ -120,7 +120,6 @@ def plot_heatmaps(cache: ClipCache,  # the clips
     return fig
 
 # %% ../nbs/16a_localize.ipynb 15
-@torch.no_grad()
 def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
                     cache: ClipCache,  # the clips
                     clip: int,  # the clip whose frame is shown
@@ -131,10 +130,8 @@ def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
                     names: dict | None = None,  # label id → class name; None: the shipped ontology's
                     ):
     "One frame, then its heatmap heard with each of several sounds (Figure 6 of the paper)."
-    names, device = names or audioset_ontology().names, next(network.parameters()).device
-    images, _ = network_inputs(cache, [clip] * len(audio_clips), frame_index, frame_time, network, image_size, image_size)
-    _, waveforms = network_inputs(cache, audio_clips, frame_index, frame_time, network, image_size, image_size)
-    heatmaps = network.eval().heatmap(images.to(device), waveforms.to(device)).float().cpu()  # (S, h, w)
+    names = names or audioset_ontology().names
+    heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, [clip] * len(audio_clips), audio_clips, image_size)  # (S, h, w)
     frame = cache.frame(clip, int(frame_index[clip])).permute(1, 2, 0).numpy()  # (H, W, 3)
     fig, axes = plt.subplots(1, len(audio_clips) + 1, figsize=(2.6 * (len(audio_clips) + 1), 2.8))
     axes[0].imshow(frame)
