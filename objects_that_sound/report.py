@@ -21,7 +21,7 @@ from .retrieval import class_retrieval, fit_cca
 from .train import load_trained_network
 
 # %% auto 0
-__all__ = ['evaluate_run']
+__all__ = ['PAPER_TABLE1', 'markdown_table', 'table1', 'plot_table', 'evaluate_run']
 
 # %% ../nbs/16b_report.ipynb 6
 def _class_recall(database, embeddings):
@@ -33,13 +33,43 @@ def _class_recall(database, embeddings):
     return pd.DataFrame(rows).T
 
 # %% ../nbs/16b_report.ipynb 7
-def _markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
+def markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
     "A table as Markdown, numbers rounded to `digits`."
     def cell(value): return str(int(value)) if isinstance(value, float) and value.is_integer() and abs(value) > 1 else f'{value:.{digits}f}' if isinstance(value, float) else str(value)
     lines = ['| | ' + ' | '.join(map(str, table.columns)) + ' |', '|---' * (len(table.columns) + 1) + '|']
     return '\n'.join(lines + [f'| {index} | ' + ' | '.join(cell(v) for v in row) + ' |' for index, row in zip(table.index, table.values.tolist())])
 
-# %% ../nbs/16b_report.ipynb 8
+# %% ../nbs/16b_report.ipynb 9
+PAPER_TABLE1 = pd.DataFrame({'im-im': [.407, .567, .578, .604], 'im-aud': [.407, .418, .531, .561],
+                             'aud-im': [.407, .385, .560, .587], 'aud-aud': [.407, .653, .649, .665]},
+                            index=['random', 'L3-Net', 'L3-Net + CCA', 'AVE-Net'])  # nDCG@30, the paper's Table 1 (AudioSet-Instruments)
+
+def table1(retrieval: dict[str, dict],  # network → its retrieval table as in metrics.json: query type → {'nDCG@30': …, 'random': …}
+           paper: bool = True,  # add the paper's rows, marked "(paper)"
+          ) -> pd.DataFrame:
+    "nDCG@30 of each network in the layout of the paper's Table 1, the random ranking first."
+    first = next(iter(retrieval.values()))
+    rows = {'random': {query: first[query]['random'] for query in QUERY_TYPES}}
+    rows |= {network: {query: table[query]['nDCG@30'] for query in QUERY_TYPES} for network, table in retrieval.items()}
+    ours = pd.DataFrame(rows).T[list(QUERY_TYPES)]
+    return pd.concat([ours, PAPER_TABLE1.rename(index=lambda row: f'{row} (paper)')]) if paper else ours
+
+# %% ../nbs/16b_report.ipynb 11
+def plot_table(table: pd.DataFrame,  # rows × columns of numbers
+               title: str = '',  # above the table
+               digits: int = 3,  # decimals shown
+              ) -> plt.Figure:
+    "A table of numbers as a figure (for reports that are pictures)."
+    fig, ax = plt.subplots(figsize=(1.6 + 1.1 * len(table.columns), 0.5 + 0.3 * (len(table) + 1)))
+    ax.axis('off')
+    cells = [[f'{value:.{digits}f}' for value in row] for row in table.values.tolist()]
+    shown = ax.table(cellText=cells, rowLabels=list(table.index), colLabels=list(table.columns), loc='center', cellLoc='center')
+    shown.auto_set_font_size(False); shown.set_fontsize(9); shown.scale(1, 1.3)
+    if title: ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/16b_report.ipynb 13
 def evaluate_run(run: str | Path,  # a training run folder (settings.json, models/final.pth)
                  cache: ClipCache | str | Path,  # the test clips
                  out: str | Path,  # folder for metrics.json, the figures and report.md
@@ -76,6 +106,7 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
         heatmaps = avol_heatmaps(network, cache, database.frame_index.numpy(), database.frame_time.numpy(), image_size=settings['image_size'], device=device)
         annotations = read_synth(synth_folder, frame={cache.clip_ids[c]: int(cache.frame_numbers(c)[database.frame_index[c]]) for c in queries}) if synth_folder else None
         figures['heatmaps.png'] = plot_heatmaps(cache, queries, database.frame_index.numpy(), heatmaps, annotations)
+    figures['table1.png'] = plot_table(table1({name: table.to_dict('index') for name, table in tables.items()}), "nDCG@30 in the layout of the paper's Table 1")
     for name, figure in figures.items():
         figure.savefig(out/name, dpi=72)
         plt.close(figure)
@@ -89,9 +120,11 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
     atomic_write(out/'metrics.json', lambda f: Path(f).write_text(json.dumps(metrics, indent=1)))
     report = [f'# Evaluation of `{run}`', '', f'{type(network).__name__} on {len(present)} test clips of `{cache.root}`'
               + (f' ({len(missing)} clips of `{segments}` missing: see `clips_missing.txt`)' if segments else '') + f'; frames drawn with seed {seed}.', '']
-    for name, table in tables.items(): report += [f'## Retrieval: {name}', '', table.pipe(_markdown_table), '']
-    report += ['## Class retrieval (clips with one label)', '', class_table.pipe(_markdown_table), '']
-    for name, table in localization.items(): report += [f'## Localization: {name}', '', table.pipe(_markdown_table), '']
+    for name, table in tables.items(): report += [f'## Retrieval: {name}', '', table.pipe(markdown_table), '']
+    report += ["## nDCG@30 in the layout of the paper's Table 1", '', "The paper's rows are on AudioSet-Instruments, not these clips.", '',
+               table1(metrics['retrieval']).pipe(markdown_table), '']
+    report += ['## Class retrieval (clips with one label)', '', class_table.pipe(markdown_table), '']
+    for name, table in localization.items(): report += [f'## Localization: {name}', '', table.pipe(markdown_table), '']
     report += [f'![{name}]({name})' for name in figures]
     atomic_write(out/'report.md', lambda f: Path(f).write_text('\n'.join(report) + '\n'))
     return metrics

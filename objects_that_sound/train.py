@@ -29,7 +29,7 @@ from .augment import avc_batch_transforms
 from .avc_plan import AVCSampler
 from .sampling import AVCDataLoader, avc_dataloaders
 from .models import count_parameters
-from .networks import NETWORKS, AVCNetwork, make_network
+from .networks import NETWORKS, AVCNetwork, make_network, transfer_state
 from .learner import OBJECTIVES, avc_learner, avc_metrics, calibrate_decision
 from .distributed import distributed_training
 
@@ -183,7 +183,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
                    preset: TrainingPreset | None = None,  # what to train and how; None: `training_preset()`
-                   warm_start: str | Path | None = None,  # a model file (.pth) to start from, e.g. another run's final.pth
+                   warm_start: str | Path | None = None,  # a model file (.pth) to start from, e.g. another run's final.pth (of any network: see `transfer_state`)
                    workers: int = 2,  # data-loading processes
                    seed: int = 0,  # seed of the sampling and the initial weights (the validation split depends on the videos alone)
                    progress: bool = True,  # progress bars (a notebook); False prints one line per epoch (a log)
@@ -203,7 +203,9 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     _check_enough_data(dls, train, preset.bs)
     options = dict(centre_embeddings=True) if preset.centre_embeddings else {}
     network = make_network(preset.network, preset.width, preset.sample_rate, **options)
-    if warm_start: network.load_state_dict(_model_state(warm_start))
+    if warm_start:
+        left = transfer_state(_model_state(warm_start), network)
+        if left and rank_distrib() == 0: print(f'started from {warm_start}; left as initialised: {", ".join(left)}')
     learn = avc_learner(dls, network, loss=preset.loss, temperature=preset.temperature, path=out, model_dir='models',
                         cosine_epochs=preset.epochs if preset.schedule == 'cosine' else None)
     learn.add_cb(EpochCheckpoint())
