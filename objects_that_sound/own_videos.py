@@ -64,7 +64,7 @@ def read_video_labels(path: str | Path,  # a CSV: video name, then its classes s
     with open(path, newline='', encoding='utf-8-sig') as rows:
         for number, row in enumerate(csv.reader(rows), 1):
             if not row or row[0].startswith('#'): continue
-            if len(row) != 2 or not row[1].strip(): raise InputError(f'{path}, line {number}: expected "name,class; class; …", got {",".join(row)!r}')
+            if len(row) != 2 or not row[1].strip(): raise InputError(f'{path}, line {number}: expected "name,class; class; …" (a class name holding a comma in quotes), got {",".join(row)!r}')
             labels[row[0].strip()] = [label.strip() for label in row[1].split(';') if label.strip()]
     return labels
 
