@@ -347,7 +347,7 @@ def main():
     for pg, ns in miss.items(): lines.append(f"  {pg} ({len(ns)}): {', '.join(ns)}")
     ok = sum(not r['probs'] for r in rows.values()); bad = len(rows) - ok
     lines.append('')
-    lines.append(f"HTML and screenshots in {out.relative_to(ROOT)}/ ({time.time()-t0:.0f}s)")
+    lines.append(f"HTML and screenshots in {out}/ ({time.time()-t0:.0f}s)")
     lines.append(f"{ok} pages ok, {bad} failed")
     report = '\n'.join(lines)
     print(report)

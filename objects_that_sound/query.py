@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 from fastai.torch_core import TensorImage
-from torchvision.io import ImageReadMode, decode_image
+from PIL import Image, UnidentifiedImageError
 
 from .augment import NormalizeFrames, ResampleAudio, TensorAudio, crop_frame
 from .clip_cache import ClipCache
@@ -28,13 +28,15 @@ from .train import load_trained_network
 __all__ = ['read_image', 'read_sound', 'ClipSearch', 'plot_search', 'heatmap']
 
 # %% ../nbs/20_query.ipynb 6
-def read_image(path: str | Path,  # a JPEG, PNG or GIF
+def read_image(path: str | Path,  # a JPEG, PNG, GIF, WebP, BMP, … (anything Pillow opens)
               ) -> torch.Tensor:  # (3, H, W) uint8
     "A picture as an RGB uint8 tensor."
     path = Path(path)
     if not path.is_file(): raise InputError(f'{path}: no such picture')
-    try: return decode_image(str(path), mode=ImageReadMode.RGB)
-    except RuntimeError as error: raise InputError(f'{path}: cannot be read as a picture ({str(error).splitlines()[0]})') from None
+    try:
+        with Image.open(path) as picture: pixels = np.asarray(picture.convert('RGB'))  # (H, W, 3)
+    except (UnidentifiedImageError, OSError) as error: raise InputError(f'{path}: cannot be read as a picture ({error})') from None
+    return torch.from_numpy(pixels.copy()).permute(2, 0, 1)
 
 def read_sound(path: str | Path,  # any file with an audio stream that FFmpeg decodes
                sample_rate: int,  # Hz of the waveform returned
