@@ -199,10 +199,11 @@ def prepare_cache(segments_csv: str | Path,  # AudioSet-format segment list of t
                   root: str | Path,  # the cache folder to create or finish
                   settings: CacheSettings = CacheSettings(),  # how to prepare the clips
                   workers: int = 0,  # parallel processes; 0 prepares in this process
+                  progress: bool = False,  # show a progress bar
                   ) -> ClipCache:
     "Prepare (or finish preparing) the cache of one segment list in one shard, merge it, and open it."
     listed = _read_list(segments_csv)
-    counts, redone = _prepare(listed, clips, root, settings, shard=0, num_shards=1, workers=workers, retry_failed=False, progress=False)
+    counts, redone = _prepare(listed, clips, root, settings, shard=0, num_shards=1, workers=workers, retry_failed=False, progress=progress)
     merged, _ = _merge(listed, root, redone)
     print(f'{root}: {merged["clips"]} clips ({counts["prepared"]} prepared now), {merged["failed"]} failed')
     return ClipCache(root)

@@ -85,6 +85,7 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
              presets: dict[str, TrainingPreset] | TrainingPreset | str | None = None,  # network → preset; else AVE-Net's preset for `demo_presets`
              workers: int = 2,  # processes for generation, preparation and loading
              seed: int = 0,  # one seed for everything
+             progress: bool = True,  # progress bars while generating and caching (training prints a line per epoch)
             ) -> dict:
     "Generate SynthInstruments, prepare caches, train the networks, evaluate them on the held-out test clips and write the report."
     if n_clips < 80: raise InputError(f'n_clips {n_clips}: SynthInstruments lists every fifth run of 16 clips for testing, so a demo needs 80 or more')
@@ -100,11 +101,11 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
     synth = out/'synth_instruments'
     synth_config = SynthConfig(duration=duration, width=128 * math.ceil(resize / 128), height=128 * math.ceil(resize / 128),  # frames a multiple of 128 wide
                                encoder_threads=1, aac_coder='fast')  # one encoder thread per worker
-    synth_instruments(synth, n_clips=n_clips, seed=seed, config=synth_config, n_workers=workers, progress=False)
+    synth_instruments(synth, n_clips=n_clips, seed=seed, config=synth_config, n_workers=workers, progress=progress)
     stage('2/5 preparing the training and test caches')
     settings = CacheSettings(frame_size=resize, frame_step=min(1.0, duration / 8), sample_rate=min(DEMO_CACHE_SAMPLE_RATE, sample_rate))
-    train = prepare_cache(synth/'balanced_train_segments.csv', synth/'videos', out/'cache'/'train', settings, workers)
-    test = prepare_cache(synth/'eval_segments.csv', synth/'videos', out/'cache'/'test', settings, workers)
+    train = prepare_cache(synth/'balanced_train_segments.csv', synth/'videos', out/'cache'/'train', settings, workers, progress)
+    test = prepare_cache(synth/'eval_segments.csv', synth/'videos', out/'cache'/'test', settings, workers, progress)
     minutes['data'] = time.time() - started
 
     runs, avc = {}, {}

@@ -119,7 +119,7 @@ def plot_heatmaps(cache: ClipCache,  # the clips
     fig.tight_layout()
     return fig
 
-# %% ../nbs/16a_localize.ipynb 15
+# %% ../nbs/16a_localize.ipynb 16
 def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
                     cache: ClipCache,  # the clips
                     clip: int,  # the clip whose frame is shown
