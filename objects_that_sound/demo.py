@@ -30,7 +30,7 @@ DEMO_CPU_EPOCHS = 8  # AVE-Net's epochs in the CPU demo (the `cpu` preset's 14, 
 
 def demo_presets(preset: TrainingPreset | str | None = None,  # AVE-Net's preset, its name, or None: by the hardware
                  **overrides,  # fields to change in a named preset (None values are ignored), e.g. `epochs`
-                ) -> dict[str, TrainingPreset]:
+                ) -> dict[str, TrainingPreset]:  # network name → its preset
     "AVE-Net with `preset`, then AVOL-Net with the same settings for half its epochs (started from the AVE-Net)."
     if not isinstance(preset, TrainingPreset):
         name = preset or ('paper' if torch.cuda.is_available() else 'cpu')

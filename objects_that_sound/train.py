@@ -83,7 +83,7 @@ PRESETS = {
 # %% ../nbs/10_train.ipynb 7
 def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper' with a GPU, 'cpu' without
                     **overrides,  # fields to change (None values are ignored)
-                   ) -> TrainingPreset:
+                   ) -> TrainingPreset:  # the preset, changed
     "A preset by name (or chosen by the hardware), with `overrides` applied."
     name = name or ('paper' if torch.cuda.is_available() else 'cpu')
     if name not in PRESETS: raise InputError(f'unknown preset {name!r}: choose one of {", ".join(PRESETS)}')
