@@ -31,7 +31,7 @@ DEMO_CPU_EPOCHS = 8  # AVE-Net's epochs in the CPU demo (the `cpu` preset's 14, 
 def demo_presets(preset: TrainingPreset | str | None = None,  # AVE-Net's preset, its name, or None: by the hardware
                  **overrides,  # fields to change in a named preset (None values are ignored), e.g. `epochs`
                 ) -> dict[str, TrainingPreset]:  # network name → its preset
-    "AVE-Net with `preset`, then AVOL-Net with the same settings for half its epochs (started from the AVE-Net)."
+    "AVE-Net with `preset` (a named one changed by `overrides`), then AVOL-Net with the same settings for half its epochs, started from it."
     if not isinstance(preset, TrainingPreset):
         name = preset or ('paper' if torch.cuda.is_available() else 'cpu')
         preset = training_preset(name, **{'epochs': DEMO_CPU_EPOCHS if name == 'cpu' else None} | {k: v for k, v in overrides.items() if v is not None})
