@@ -13,7 +13,7 @@ from .core import FRAME_SIZE, PAIR_SECONDS, PAPER_SAMPLE_RATE
 from .models import AVCNetwork, EmbeddingHead, count_parameters
 
 # %% auto 0
-__all__ = ['NETWORKS', 'AVENet', 'L3Net', 'AVOLNet', 'make_network', 'transfer_state']
+__all__ = ['NETWORKS', 'AVENet', 'L3Net', 'AVOLNet', 'make_network']
 
 # %% ../nbs/08a_networks.ipynb 5
 def _rescale_two_way(layer: nn.Module, scale: float, bias: float):
@@ -158,18 +158,3 @@ def make_network(name: str,  # 'ave' (AVE-Net), 'l3' (L³-Net) or 'avol' (AVOL-N
     "One of the paper's networks by its short name."
     if name not in NETWORKS: raise ValueError(f'unknown network {name!r}: choose one of {", ".join(NETWORKS)}')
     return NETWORKS[name](width=width, sample_rate=sample_rate, **options)
-
-# %% ../nbs/08a_networks.ipynb 39
-_AVOL_FROM_AVE = {f'vision_head.fc{layer}.{kind}': f'conv{layer + 4}.{kind}' for layer in (1, 2) for kind in ('weight', 'bias')}
-
-def transfer_state(state: dict[str, torch.Tensor],  # a state dict of any of the three networks
-                   network: AVCNetwork,  # the network to start from it, changed in place
-                  ) -> list[str]:
-    "Load into `network` the tensors of `state` it has (AVE-Net's vision fc1/fc2 as AVOL-Net's conv5/conv6); return the names left as initialised."
-    renamed = {(_AVOL_FROM_AVE.get(name, name) if isinstance(network, AVOLNet) else name): tensor for name, tensor in state.items()}
-    own = network.state_dict()
-    mismatched = [name for name, tensor in renamed.items() if name in own and own[name].numel() != tensor.numel()]
-    if mismatched: raise ValueError(f'transfer_state: {", ".join(mismatched[:3])} differ in size (a network of another width or sample rate?)')
-    usable = {name: tensor.reshape(own[name].shape) for name, tensor in renamed.items() if name in own}
-    network.load_state_dict({**own, **usable})
-    return [name for name in own if name not in usable]

@@ -29,7 +29,8 @@ from .augment import avc_batch_transforms
 from .avc_plan import AVCSampler
 from .sampling import AVCDataLoader, avc_dataloaders
 from .models import count_parameters
-from .networks import NETWORKS, AVCNetwork, make_network, transfer_state
+from .networks import NETWORKS, AVCNetwork, make_network
+from .transfer import transfer_state
 from .learner import OBJECTIVES, avc_learner, avc_metrics, calibrate_decision
 from .distributed import distributed_training
 
