@@ -21,8 +21,8 @@ from .ontology import audioset_ontology, relevance_matrix
 from .retrieval import ranked_relevance, top_k_retrieval
 
 # %% auto 0
-__all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'network_inputs', 'embed_database', 'retrieval_table',
-           'class_names', 'plot_retrieval', 'play']
+__all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'prepare_frames', 'prepare_sounds', 'network_inputs',
+           'embed_database', 'retrieval_table', 'class_names', 'plot_retrieval', 'play']
 
 # %% ../nbs/16_evaluate.ipynb 6
 def database_frames(cache: ClipCache,  # the test clips
@@ -63,6 +63,22 @@ class RetrievalDatabase:
         return cls(**{**state, 'labels': [tuple(l) for l in state['labels']]})
 
 # %% ../nbs/16_evaluate.ipynb 15
+def prepare_frames(frames: list[torch.Tensor] | torch.Tensor,  # (3, H, W) uint8 frames, of any size
+                   image_size: int = FRAME_SIZE,  # side of the crop
+                   resize: int = RESIZE,  # side the frame is resized to first
+                   ) -> torch.Tensor:  # (B, 3, S, S) normalised frames
+    "Frames as the validation loader prepares them: the centre crop, ImageNet-normalised, no jitter."
+    crops = torch.stack([crop_frame(frame, image_size, resize) for frame in frames])  # (B, 3, S, S) uint8
+    return NormalizeFrames(brightness=0, saturation=0)(TensorImage(crops)).as_subclass(torch.Tensor)
+
+def prepare_sounds(waveforms: torch.Tensor,  # (B, n) at `sample_rate`
+                   sample_rate: int,  # Hz of `waveforms`
+                   network: AVCNetwork,  # the network they are for
+                   ) -> torch.Tensor:  # (B, n') at the network's rate
+    "Waveforms at the rate the network listens at."
+    if sample_rate != network.sample_rate: waveforms = ResampleAudio(sample_rate, network.sample_rate)(TensorAudio(waveforms))
+    return waveforms.as_subclass(torch.Tensor)
+
 def network_inputs(cache: ClipCache,  # the clips
                    clips: list[int],  # which (repeats allowed)
                    frame_index: np.ndarray,  # (N,) the cached frame of each clip of `cache`
@@ -72,11 +88,9 @@ def network_inputs(cache: ClipCache,  # the clips
                    resize: int = RESIZE,  # side the frame is resized to first (`image_size`: the whole frame)
                    ) -> tuple[torch.Tensor, torch.Tensor]:  # (B, 3, S, S) normalised frames, (B, n) waveforms at the network's rate
     "The frames and seconds of audio of `clips`, prepared as the validation loader prepares them."
-    frames = torch.stack([crop_frame(cache.frame(c, int(frame_index[c])), image_size, resize) for c in clips])  # (B, 3, S, S) uint8
-    images = NormalizeFrames(brightness=0, saturation=0)(TensorImage(frames))  # ImageNet-normalised, no jitter
+    images = prepare_frames([cache.frame(c, int(frame_index[c])) for c in clips], image_size, resize)  # (B, 3, S, S)
     audio = torch.from_numpy(np.stack([cache.audio(c, float(frame_time[c]) - PAIR_SECONDS / 2) for c in clips]))  # (B, n at the cache's rate)
-    if cache.sample_rate != network.sample_rate: audio = ResampleAudio(cache.sample_rate, network.sample_rate)(TensorAudio(audio))
-    return images.as_subclass(torch.Tensor), audio.as_subclass(torch.Tensor)
+    return images, prepare_sounds(audio, cache.sample_rate, network)
 
 # %% ../nbs/16_evaluate.ipynb 16
 @torch.no_grad()

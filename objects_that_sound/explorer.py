@@ -12,7 +12,7 @@ from IPython.display import Audio, display
 
 from .core import PAIR_SECONDS
 from .evaluate import class_names
-from .query import ClipSearch
+from .query import ClipSearch, heatmap
 
 # %% auto 0
 __all__ = ['Explorer']
@@ -47,8 +47,7 @@ class Explorer:
         fig, axes = plt.subplots(3, columns, figsize=(2.2 * columns, 7.2), squeeze=False)
         axes[0, 0].imshow(frame.permute(1, 2, 0).numpy())
         if hasattr(self.search.network, 'heatmap'):
-            with torch.no_grad():
-                heat = self.search.network.heatmap(self.search.frame_input(frame), self.search.sound_input(sound, self.cache.sample_rate))[0]  # (h, w)
+            heat = heatmap(self.search, frame, sound, self.cache.sample_rate)  # (h, w)
             axes[0, 0].imshow(heat.numpy(), cmap='jet', alpha=0.45, extent=(0, frame.shape[2], frame.shape[1], 0), interpolation='bilinear')
         axes[0, 0].set_title(f'frame {self.label(frame_clip)}' + (' + heatmap' if hasattr(self.search.network, 'heatmap') else ''), fontsize=7)
         axes[0, 1].specgram(sound, Fs=self.cache.sample_rate, NFFT=256, noverlap=128, cmap='magma')

@@ -12,13 +12,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
-from fastai.torch_core import TensorImage
 from PIL import Image, UnidentifiedImageError
 
-from .augment import NormalizeFrames, ResampleAudio, TensorAudio, crop_frame
 from .clip_cache import ClipCache
 from .core import PAIR_SECONDS, InputError
-from .evaluate import RetrievalDatabase, class_names, embed_database
+from .evaluate import RetrievalDatabase, class_names, embed_database, prepare_frames, prepare_sounds
 from .networks import AVCNetwork
 from .ontology import audioset_ontology
 from .retrieval import top_k_retrieval
@@ -85,8 +83,7 @@ class ClipSearch:
     def frame_input(self, image: torch.Tensor | str | Path) -> torch.Tensor:
         "A picture (file or (3, H, W) uint8) as the network's input, (1, 3, S, S)."
         image = read_image(image) if isinstance(image, (str, Path)) else image
-        crop = crop_frame(image, self.image_size, self.resize)  # (3, S, S): the centre, as the database's frames
-        return NormalizeFrames(brightness=0, saturation=0)(TensorImage(crop[None])).as_subclass(torch.Tensor)
+        return prepare_frames([image], self.image_size, self.resize)  # the centre, as the database's frames
 
     def sound_input(self, sound: np.ndarray | str | Path, sample_rate: int | None = None, start: float | None = None) -> torch.Tensor:
         "One second of a recording (file, or waveform at `sample_rate`) from `start` (None: the middle) at the network's rate, (1, n)."
@@ -98,8 +95,7 @@ class ClipSearch:
         first = round((len(waveform) / rate - PAIR_SECONDS) / 2 * rate) if start is None else round(start * rate)
         second = torch.from_numpy(waveform[first:first + round(PAIR_SECONDS * rate)])[None]  # (1, n at `rate`)
         if len(second[0]) < round(PAIR_SECONDS * rate): raise InputError(f'start {start}: the recording ends before a whole second')
-        if rate != self.network.sample_rate: second = ResampleAudio(rate, self.network.sample_rate)(TensorAudio(second)).as_subclass(torch.Tensor)
-        return second
+        return prepare_sounds(second, rate, self.network)
 
     @torch.no_grad()
     def frame_embedding(self, image: torch.Tensor | str | Path) -> torch.Tensor:
