@@ -62,13 +62,16 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
              duration: float = 2.0,  # seconds per clip
              preset: str = None,  # training preset: 'paper' or 'cpu'; default: 'paper' with a GPU, 'cpu' without
              loss: str = None,  # 'avc' or 'contrastive' (default: the preset's)
-             epochs: int = None,  # AVE-Net's epochs; AVOL-Net trains half as long (default: the preset's, 8 on a CPU)
+             epochs: int = None,  # AVE-Net's epochs; AVOL-Net trains half as long (default: the preset's, 14 on a CPU)
              workers: int = 2,  # processes for generation, preparation and loading
-             seed: int = 0,  # one seed for everything
+             seeds: int = 1,  # training seeds 0, 1, …: with 3, every headline number as mean ± sd over them
+             shifted_clips: int = 320,  # clips of the shifted test set (other pictures, timbres, frame size and rates); 0: none
             ):
-    "Generate SynthInstruments, prepare caches, train AVE-Net and AVOL-Net, evaluate them on the held-out test clips and write a report."
+    "Generate SynthInstruments, prepare caches, train AVE-Net and AVOL-Net with each seed, evaluate them on the held-out and shifted test clips and write a report."
     if workers < 0: raise InputError(f'--workers {workers}: must be 0 (work in this process) or more')
-    run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs), workers, seed)
+    if seeds < 1: raise InputError(f'--seeds {seeds}: train with at least one seed')
+    if shifted_clips < 0: raise InputError(f'--shifted_clips {shifted_clips}: must be 0 (no shifted test set) or more')
+    run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs), workers, seeds, shifted_clips)
 
 # %% ../nbs/18_cli.ipynb 16
 @call_parse

@@ -16,6 +16,8 @@ from .core import PAPER_SAMPLE_RATE
 __all__ = ['write_clip']
 
 # %% ../nbs/02_clipwriter.ipynb 4
+_X264_WIDTH_STEP = 128  # x264 writes the same bytes for the same frames only at widths that are a multiple of this (see below)
+
 def write_clip(path: str | Path,  # the mp4 file to write (its folder must exist)
                frames: np.ndarray,  # (T, H, W, 3) uint8 RGB; H and W even
                fps: float = 25,  # frame rate of `frames`
@@ -33,12 +35,15 @@ def write_clip(path: str | Path,  # the mp4 file to write (its folder must exist
         raise ValueError(f'{path}: frames must be (T, H, W, 3) uint8, got {frames.shape} {frames.dtype}')
     height, width = frames.shape[1:3]
     if height % 2 or width % 2: raise ValueError(f'{path}: H.264 with yuv420p needs an even size, got {width}x{height}')
+    pad = -width % _X264_WIDTH_STEP  # columns encoded right of each frame and cropped off in the stream header
     with av.open(str(path), 'w') as container:
         video = container.add_stream('libx264', rate=Fraction(fps).limit_denominator(1001))
-        video.width, video.height, video.pix_fmt = width, height, 'yuv420p'
-        video.options, video.codec_context.thread_count = {'crf': str(crf), 'preset': preset}, threads
+        video.width, video.height, video.pix_fmt = width + pad, height, 'yuv420p'
+        video.options = {'crf': str(crf), 'preset': preset, **({'x264-params': f'crop-rect=0,0,{pad},0'} if pad else {})}
+        video.codec_context.thread_count = threads
         sound = _add_audio_stream(container, audio, sample_rate, audio_bitrate, aac_coder) if audio is not None else None
         for frame in frames:
+            if pad: frame = np.pad(frame, ((0, 0), (0, pad), (0, 0)), mode='edge')  # the edge column repeated
             container.mux(video.encode(av.VideoFrame.from_ndarray(frame, format='rgb24')))
         container.mux(video.encode())
         if sound is not None: _encode_audio(container, sound, audio, sample_rate)

@@ -15,18 +15,23 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 
+from .benchmark_training import TrainingVariant, model_only_pairs_per_second, variant_network
 from .cache import CacheSettings, prepare_cache
+from .clip_cache import ClipCache
 from .core import PAIR_SECONDS, InputError, atomic_write_text
-from .report import evaluate_run, markdown_table, plot_table, table1
+from .localization_baselines import rows_to_table
+from .report import evaluate_run, markdown_table, table1
 from .synth import synth_instruments
 from .synth_scenes import SynthConfig
 from .train import TrainingPreset, evaluate_avc, train_on_cache, training_preset
 
 # %% auto 0
-__all__ = ['DEMO_CPU_EPOCHS', 'DEMO_CACHE_SAMPLE_RATE', 'demo_presets', 'write_demo_report', 'run_demo']
+__all__ = ['DEMO_CPU', 'DEMO_CACHE_SAMPLE_RATE', 'DEMO_SHIFTED_CLIPS', 'DEMO_SHIFTED_SEED', 'LOCALIZATION_RULES', 'NOT_BASELINES',
+           'demo_presets', 'demo_data', 'train_and_evaluate', 'headline', 'seed_spread', 'mean_sd', 'below_baselines',
+           'headline_table', 'write_demo_report', 'reference_speed', 'run_demo']
 
 # %% ../nbs/17_demo.ipynb 6
-DEMO_CPU_EPOCHS = 8  # AVE-Net's epochs in the CPU demo (the `cpu` preset's 14, shortened); AVOL-Net trains half as long, from it
+DEMO_CPU = dict(epochs=14, vision_stride=8)  # the `cpu` preset as the CPU demo changes it: AVE-Net's epochs, and a vision map twice as fine (not the paper's)
 
 def demo_presets(preset: TrainingPreset | str | None = None,  # AVE-Net's preset, its name, or None: by the hardware
                  **overrides,  # fields to change in a named preset (None values are ignored), e.g. `epochs`
@@ -34,62 +39,190 @@ def demo_presets(preset: TrainingPreset | str | None = None,  # AVE-Net's preset
     "AVE-Net with `preset` (a named one changed by `overrides`), then AVOL-Net with the same settings for half its epochs, started from it."
     if not isinstance(preset, TrainingPreset):
         name = preset or ('paper' if torch.cuda.is_available() else 'cpu')
-        preset = training_preset(name, **{'epochs': DEMO_CPU_EPOCHS if name == 'cpu' else None} | {k: v for k, v in overrides.items() if v is not None})
+        preset = training_preset(name, **(DEMO_CPU if name == 'cpu' else {}) | {k: v for k, v in overrides.items() if v is not None})
     return {'ave': dataclasses.replace(preset, network='ave'),
             'avol': dataclasses.replace(preset, network='avol', epochs=max(1, preset.epochs // 2))}
 
 # %% ../nbs/17_demo.ipynb 9
 DEMO_CACHE_SAMPLE_RATE = 16_000  # Hz: the demo caches' audio rate, unless the networks listen to less
+DEMO_SHIFTED_CLIPS = 320  # clips of the shifted test set
+DEMO_SHIFTED_SEED = 1  # its generator seed (the training scenes use the demo's data seed, 0)
 
-# %% ../nbs/17_demo.ipynb 11
+# %% ../nbs/17_demo.ipynb 10
+def demo_data(out: Path,  # the demo folder
+              n_clips: int,  # training-scene clips (a fifth become the test list)
+              duration: float,  # seconds per clip
+              resize: int,  # side of the cached frames
+              sample_rate: int,  # the networks' audio rate
+              shifted_clips: int = DEMO_SHIFTED_CLIPS,  # clips of the shifted test set; 0: none
+              workers: int = 2,  # processes
+              progress: bool = True,  # progress bars
+             ) -> dict[str, ClipCache]:  # 'train', 'test' and (with shifted clips) 'shifted'
+    "Generate the training scenes and the shifted test set, and cache their lists at the networks' sizes."
+    side = 128 * math.ceil(resize / 128)  # frames a multiple of 128 wide, no smaller than the cached side
+    cheap = dict(duration=duration, encoder_threads=1, aac_coder='fast')  # one encoder thread per worker
+    synth_instruments(out/'synth_instruments', n_clips, 0, SynthConfig.varied(width=side, height=side, **cheap), workers, progress)
+    settings = CacheSettings(frame_size=resize, frame_step=min(1.0, duration / 8), sample_rate=min(DEMO_CACHE_SAMPLE_RATE, sample_rate))
+    lists = dict(train=(out/'synth_instruments', 'balanced_train_segments.csv'), test=(out/'synth_instruments', 'eval_segments.csv'))
+    if shifted_clips:
+        synth_instruments(out/'synth_shifted', shifted_clips, DEMO_SHIFTED_SEED, SynthConfig.shifted(**cheap), workers, progress)
+        lists['shifted'] = (out/'synth_shifted', 'eval_segments.csv')
+    return {name: prepare_cache(folder/segments, folder/'videos', out/'cache'/name, settings, workers, progress) for name, (folder, segments) in lists.items()}
+
+# %% ../nbs/17_demo.ipynb 12
 _TITLES = {'ave': 'AVE-Net', 'l3': 'L³-Net', 'avol': 'AVOL-Net'}
 
-def write_demo_report(folder: Path,  # the report folder; each network's evaluation is in its subfolder `<network>/`
-                      results: dict,  # what `run_demo` measured: presets, test AVC results, evaluations, minutes
+def train_and_evaluate(out: Path,  # the demo folder (its synth_instruments/ and synth_shifted/)
+                       caches: dict[str, ClipCache],  # from `demo_data`
+                       presets: dict[str, TrainingPreset],  # network → preset, AVE-Net first
+                       seed: int = 0,  # the training seed
+                       workers: int = 2,  # data-loading processes
+                       stage=print,  # how to announce a step
+                      ) -> dict:  # network → {'preset', 'run', test set → {'avc', 'evaluation'}}
+    "Train the networks with `seed` (AVOL-Net from the AVE-Net) and measure each on every test cache."
+    folder, networks = out/f'seed_{seed}', {}
+    synth_folders = dict(test=out/'synth_instruments', shifted=out/'synth_shifted')
+    for name, preset in presets.items():
+        run = folder/f'{name}_net'
+        warm_start = folder/'ave_net'/'models'/'final.pth' if name == 'avol' and 'ave' in presets else None
+        stage(f"3/5 seed {seed}: training {_TITLES[name]}" + (' from the AVE-Net' if warm_start else '') + f' ({preset.epochs} epochs)')
+        started = time.time()
+        learn = train_on_cache(caches['train'], run, 0.1, preset, warm_start=warm_start, workers=workers, seed=seed, progress=False)
+        networks[name] = dict(preset=dataclasses.asdict(preset), run=str(run), minutes=dict(training=round((time.time() - started) / 60, 2)))
+        for test_set in [s for s in ('test', 'shifted') if s in caches]:
+            stage(f"4/5 seed {seed}: evaluating {_TITLES[name]} on the {test_set} clips")
+            synth = synth_folders[test_set]
+            networks[name][test_set] = dict(avc=evaluate_avc(learn, caches[test_set], workers=workers),
+                                            evaluation=evaluate_run(run, caches[test_set], folder/'report'/(name if test_set == 'test' else f'{name}_{test_set}'),
+                                                                    segments=synth/'eval_segments.csv', synth_folder=synth,
+                                                                    train_synth_folder=out/'synth_instruments'))
+    return networks
+
+# %% ../nbs/17_demo.ipynb 14
+LOCALIZATION_RULES = ('median', 'box area')  # the binarisation rules the localization tables give (see localization)
+
+def headline(measured: dict,  # one network on one test set: {'avc', 'evaluation'} as `train_and_evaluate` gives
+            ) -> dict[str, float]:  # metric name → value
+    "The numbers a demo's summary quotes for one network on one test set."
+    avc, evaluation = measured['avc'], measured['evaluation']
+    numbers = {'AVC accuracy': avc['avc_accuracy'], 'ROC AUC': avc['roc_auc'], 'audio→image P@1': avc['a2i_p1']}
+    numbers |= {f'nDCG@30 {query}': row['nDCG@30'] for query, row in evaluation['retrieval'][evaluation['network']].items()}
+    if evaluation['localization']:
+        row = evaluation['localization']['all frames'][evaluation['network']]
+        numbers['pointing'] = row['pointing']
+        numbers |= {f'{metric} ({rule})': row[rule][metric] for rule in LOCALIZATION_RULES for metric in ('cIoU', 'cIoU@0.5', 'AUC')}
+    return numbers
+
+# %% ../nbs/17_demo.ipynb 16
+def seed_spread(per_seed: list[dict[str, float]],  # `headline` of each seed
+               ) -> pd.DataFrame:  # rows: metrics; columns mean, sd, seeds
+    "Mean and standard deviation over seeds of each headline number."
+    table = pd.DataFrame(per_seed)  # (seeds, metrics)
+    return pd.DataFrame({'mean': table.mean(), 'sd': table.std(ddof=1) if len(table) > 1 else float('nan'), 'seeds': table.count()})
+
+def mean_sd(spread: pd.DataFrame, digits: int = 3) -> pd.Series:
+    "Each row of `seed_spread` as the text `mean ± sd` (the mean alone for one seed)."
+    return spread.apply(lambda row: f"{row['mean']:.{digits}f}" + (f" ± {row['sd']:.{digits}f}" if row['seeds'] > 1 else ''), axis=1)
+
+# %% ../nbs/17_demo.ipynb 19
+NOT_BASELINES = ('ceiling (perfect map)',)  # rows of a localization table that are not baselines to beat
+
+def below_baselines(localization: dict,  # table name → row → metrics, as in an evaluation's metrics.json
+                    method: str,  # the network's row, e.g. 'AVOLNet'
+                   ) -> list[str]:  # 'table: metric below baseline (value vs value)' for each; empty when at or above every one
+    "Where a network's localization falls below a baseline."
+    found = []
+    for table, rows in localization.items():
+        scores = {row: {'pointing': metrics['pointing']} | {f'{metric} ({rule})': metrics[rule][metric] for rule in LOCALIZATION_RULES if rule in metrics
+                                                              for metric in ('cIoU', 'cIoU@0.5', 'AUC')} for row, metrics in rows.items()}
+        for row, metrics in scores.items():
+            if row in (method, *NOT_BASELINES): continue
+            found += [f'{table}: {name} below {row} ({scores[method][name]:.3f} vs {value:.3f})' for name, value in metrics.items() if value > scores[method][name]]
+    return found
+
+# %% ../nbs/17_demo.ipynb 22
+def _chance(measured: dict) -> dict[str, float]:
+    "What each headline number would be by chance: AVC 0.5, P@1's same-class rate, the random ranking's nDCG@30."
+    table = measured['evaluation']['retrieval'][measured['evaluation']['network']]
+    return {'AVC accuracy': 0.5, 'ROC AUC': 0.5, 'audio→image P@1': measured['avc']['a2i_p1_chance']} | {f'nDCG@30 {q}': row['random'] for q, row in table.items()}
+
+def headline_table(results: dict,  # what `run_demo` measured
+                  ) -> pd.DataFrame:  # rows: metrics; columns: network and test set, then chance on each test set
+    "Every headline number of every network on every test set as `mean ± sd` over the seeds."
+    seeds = list(results['seeds'].values())
+    columns = {}
+    for name in seeds[0]:
+        for test_set in [s for s in ('test', 'shifted') if s in seeds[0][name]]:
+            columns[f'{_TITLES[name]} ({test_set})'] = mean_sd(seed_spread([headline(seed[name][test_set]) for seed in seeds]))
+    first = next(iter(seeds[0].values()))
+    for test_set in [s for s in ('test', 'shifted') if s in first]: columns[f'chance ({test_set})'] = pd.Series(_chance(first[test_set])).map('{:.3f}'.format)
+    return pd.DataFrame(columns).fillna('')
+
+def write_demo_report(folder: Path,  # the report folder
+                      results: dict,  # what `run_demo` measured
                      ) -> Path:
     "Write `metrics.json`, `report.md` and the figures of a demo into `folder`; return the report's path."
-    networks = results['networks']
+    folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder/'metrics.json', json.dumps(results, indent=1))
-    avc = pd.DataFrame({_TITLES[name]: {'AVC accuracy': n['avc']['avc_accuracy'], 'ROC AUC': n['avc']['roc_auc'], 'audio→image P@1': n['avc']['a2i_p1'],
-                                        'P@1 chance': n['avc']['a2i_p1_chance']} for name, n in networks.items()}).T
-    retrieval = table1({_TITLES[name]: n['evaluation']['retrieval'][n['evaluation']['network']] for name, n in networks.items()})
-    for name, table, title in (('avc.png', avc, 'AVC on held-out pairs (chance: 0.5)'), ('table1.png', retrieval, "nDCG@30 in the layout of the paper's Table 1")):
-        figure = plot_table(table, title)
-        figure.savefig(folder/name, dpi=80)
-        plt.close(figure)
-    figures = [f'![{title}]({name})' for name, title in (('avc.png', 'AVC'), ('table1.png', 'Table 1'))]
-    for name in networks:
-        shutil.copyfile(Path(results['runs'][name])/'curves.png', folder/f'curves_{name}.png')
+    (seed, first), = list(results['seeds'].items())[:1]
+    minutes, n_seeds = results['minutes'], len(results['seeds'])
+    report = [f"# The demo: {', '.join(_TITLES[name] for name in first)} on SynthInstruments", '',
+              f"{results['clips']['train']} training clips; {results['clips']['test']} held-out test clips"
+              + (f" and {results['clips']['shifted']} shifted test clips (other pictures, timbres, frame size and rates)" if 'shifted' in results['clips'] else '')
+              + f"; {n_seeds} training seed{'s' * (n_seeds > 1)} ({', '.join(results['seeds'])}). {minutes['total']} min in all ({minutes['data']} data, "
+              f"{minutes['training']} training, {minutes['evaluation']} evaluation) on {results['device']}; this machine's reference speed: {results['reference']}.", '',
+              '## Headline numbers' + (f' (mean ± sd over {n_seeds} seeds)' if n_seeds > 1 else ''), '',
+              'Localization: all frames, heatmaps scored under the median rule and the box-area rule (see below).', '',
+              headline_table(results).pipe(markdown_table), '']
+    for name in first:
+        for test_set, measured in ((s, m) for s, m in first[name].items() if s in ('test', 'shifted')):
+            if not measured['evaluation']['localization']: continue
+            below = {s: below_baselines(results['seeds'][s][name][test_set]['evaluation']['localization'], measured['evaluation']['network']) for s in results['seeds']}
+            verdict = ('at or above every baseline on every metric in every table, on every seed' if not any(below.values())
+                       else 'below a baseline: ' + '; '.join(f'seed {s}: {where}' for s, found in below.items() for where in found))
+            report += [f'{_TITLES[name]} on the {test_set} clips: {verdict}.', '']
+    report += [f'## Seed {seed} in detail', '']
+    for name, networks in first.items():
+        for test_set in [s for s in ('test', 'shifted') if s in networks]:
+            evaluation = networks[test_set]['evaluation']
+            report += [f'### {_TITLES[name]} on the {test_set} clips', '', "nDCG@30 in the layout of the paper's Table 1 (the paper's rows are on AudioSet-Instruments):", '',
+                       table1({_TITLES[name]: evaluation['retrieval'][evaluation['network']]}).pipe(markdown_table), '']
+            if evaluation['localization']:
+                report += [f"Localization, rules keeping {', '.join(f'{rule} {share:.3f}' for rule, share in evaluation['localization_rules'].items())} of the pixels; "
+                           "the last row is a perfect map's score, the ceiling of each rule on these boxes.", '']
+                for what, table in evaluation['localization'].items(): report += [f'#### {what}', '', rows_to_table(table).pipe(markdown_table), '']
+    figures = []
+    for name, networks in first.items():
+        shutil.copyfile(Path(networks['run'])/'curves.png', folder/f'curves_{name}.png')
         figures.append(f'![{_TITLES[name]} training curves](curves_{name}.png)')
-    for name, figure in (('ave', 'retrieval_aud-im.png'), ('avol', 'heatmaps.png')):
-        if (folder/name/figure).exists(): figures.append(f'![{_TITLES[name]}: {figure[:-4]}]({name}/{figure})')
-    minutes = results['minutes']
-    report = [f"# The demo: {', '.join(_TITLES[name] for name in networks)} on SynthInstruments", '',
-              f"{results['train_clips']} training clips, {results['test_clips']} held-out test clips; "
-              f"{minutes['total']} min in all ({minutes['data']} data, {minutes['training']} training, {minutes['evaluation']} evaluation) on {results['device']}.", '',
-              '## AVC on held-out pairs', '', avc.pipe(markdown_table), '',
-              "## Retrieval: nDCG@30 in the layout of the paper's Table 1", '',
-              "Exponential gain over all of a clip's labels; the paper's rows are on AudioSet-Instruments, not these clips.", '',
-              retrieval.pipe(markdown_table), '']
-    for name, n in networks.items():
-        for what, table in n['evaluation']['localization'].items():
-            report += [f'## Localization by {_TITLES[name]}: {what}', '', pd.DataFrame(table).T.pipe(markdown_table), '']
-    report += ['## Figures', ''] + figures + ['', f"Each network's whole evaluation: {', '.join(f'`{name}/report.md`' for name in networks)}."]
+    for name, figure in (('ave', 'retrieval_aud-im.png'), ('avol', 'heatmaps.png'), ('avol_shifted', 'heatmaps.png')):
+        if (folder.parent/f'seed_{seed}'/'report'/name/figure).exists():
+            shutil.copyfile(folder.parent/f'seed_{seed}'/'report'/name/figure, folder/f'{name}_{figure}')
+            figures.append(f"![{_TITLES[name.split('_')[0]]}: {figure[:-4]}{' (shifted clips)' * name.endswith('shifted')}]({name}_{figure})")
+    report += ['## Figures', ''] + figures + ['', f"Each network's whole evaluation: `seed_<n>/report/<network>[_shifted]/report.md`."]
     atomic_write_text(folder/'report.md', '\n'.join(report) + '\n')
     return folder/'report.md'
 
-# %% ../nbs/17_demo.ipynb 13
+# %% ../nbs/17_demo.ipynb 24
+def reference_speed(seconds: float = 5.0) -> str:
+    "This machine's speed on a fixed workload: a quarter-width AVE-Net's training step on 96×96 frames and 8 kHz audio, in float32, bs 128."
+    variant = TrainingVariant()
+    pairs_per_second, _ = model_only_pairs_per_second(variant_network(variant, 'ave', 0.25, 8_000), variant, bs=128, size=96, warmup=3, seconds=seconds)
+    return f'{pairs_per_second:.0f} pairs/s (quarter-width AVE-Net training step alone, fp32, {torch.get_num_threads()} threads)'
+
 def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, the runs and the report
              n_clips: int = 5000,  # SynthInstruments clips to generate (a fifth become the test list)
              duration: float = 2.0,  # seconds per clip
              presets: dict[str, TrainingPreset] | TrainingPreset | str | None = None,  # network → preset; else AVE-Net's preset for `demo_presets`
              workers: int = 2,  # processes for generation, preparation and loading
-             seed: int = 0,  # one seed for everything
+             seeds: int = 1,  # training seeds 0, 1, … (the clips are the same for every seed)
+             shifted_clips: int = DEMO_SHIFTED_CLIPS,  # clips of the shifted test set; 0: none
              progress: bool = True,  # progress bars while generating and caching (training prints a line per epoch)
             ) -> dict:
-    "Generate SynthInstruments, prepare caches, train the networks, evaluate them on the held-out test clips and write the report."
+    "Generate SynthInstruments, prepare caches, train the networks with each seed, evaluate them on the held-out and shifted clips and write the report."
     if n_clips < 80: raise InputError(f'n_clips {n_clips}: SynthInstruments lists every fifth run of 16 clips for testing, so a demo needs 80 or more')
     if duration < PAIR_SECONDS: raise InputError(f'duration {duration}: a clip must hold at least one {PAIR_SECONDS:g} s pair')
+    if seeds < 1: raise InputError(f'seeds {seeds}: train with at least one seed')
     presets = presets if isinstance(presets, dict) else demo_presets(presets)
     resize, sample_rate = {p.resize for p in presets.values()}, {p.sample_rate for p in presets.values()}
     if len(resize) > 1 or len(sample_rate) > 1: raise InputError(f'presets: the networks share the caches, so they need one resize and one sample rate (got {resize}, {sample_rate})')
@@ -97,46 +230,21 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
     out, started, minutes = Path(out), time.time(), {}
     def stage(text): print(f'[{(time.time() - started) / 60:4.1f} min] {text}', flush=True)
 
-    stage(f'1/5 generating {n_clips} SynthInstruments clips of {duration:g} s')
-    synth = out/'synth_instruments'
-    synth_config = SynthConfig(duration=duration, width=128 * math.ceil(resize / 128), height=128 * math.ceil(resize / 128),  # frames a multiple of 128 wide
-                               encoder_threads=1, aac_coder='fast')  # one encoder thread per worker
-    synth_instruments(synth, n_clips=n_clips, seed=seed, config=synth_config, n_workers=workers, progress=progress)
-    stage('2/5 preparing the training and test caches')
-    settings = CacheSettings(frame_size=resize, frame_step=min(1.0, duration / 8), sample_rate=min(DEMO_CACHE_SAMPLE_RATE, sample_rate))
-    train = prepare_cache(synth/'balanced_train_segments.csv', synth/'videos', out/'cache'/'train', settings, workers, progress)
-    test = prepare_cache(synth/'eval_segments.csv', synth/'videos', out/'cache'/'test', settings, workers, progress)
+    stage(f'1/5 generating {n_clips} SynthInstruments clips of {duration:g} s' + (f' and {shifted_clips} shifted test clips' if shifted_clips else '')
+          + ', then 2/5 caching them')
+    caches = demo_data(out, n_clips, duration, resize, sample_rate, shifted_clips, workers, progress)
     minutes['data'] = time.time() - started
-
-    runs, avc = {}, {}
-    for name, preset in presets.items():
-        runs[name] = out/f'{name}_net'
-        warm_start = runs['ave']/'models'/'final.pth' if name == 'avol' and 'ave' in runs else None
-        stage(f"3/5 training {_TITLES[name]}" + (' from the AVE-Net' if warm_start else '') + f' ({preset.epochs} epochs)')
-        learn = train_on_cache(train, runs[name], 0.1, preset, warm_start=warm_start, workers=workers, seed=seed, progress=False)
-        avc[name] = evaluate_avc(learn, test, workers=workers)
-    minutes['training'] = time.time() - started - minutes['data']
-
-    evaluations = {}
-    for name in presets:
-        stage(f"4/5 evaluating {_TITLES[name]}: retrieval" + (', localization' if name == 'avol' else ''))
-        evaluations[name] = evaluate_run(runs[name], test, out/'report'/name, segments=synth/'eval_segments.csv', synth_folder=synth, seed=seed)
-    minutes['evaluation'] = time.time() - started - minutes['data'] - minutes['training']
+    per_seed = {str(seed): train_and_evaluate(out, caches, presets, seed, workers, stage) for seed in range(seeds)}
     minutes['total'] = time.time() - started
+    minutes['training'] = sum(n['minutes']['training'] for seed in per_seed.values() for n in seed.values()) * 60
+    minutes['evaluation'] = minutes['total'] - minutes['data'] - minutes['training']
 
     stage('5/5 writing the report')
     device = torch.cuda.get_device_name() if torch.cuda.is_available() else f'the CPU ({torch.get_num_threads()} threads)'
-    results = dict(device=device, train_clips=len(train), test_clips=len(test), minutes={k: round(v / 60, 1) for k, v in minutes.items()},
-                   runs={name: str(run) for name, run in runs.items()},
-                   networks={name: dict(preset=dataclasses.asdict(presets[name]), avc=avc[name], evaluation=evaluations[name]) for name in presets})
+    results = dict(device=device, reference=reference_speed(), clips={name: len(cache) for name, cache in caches.items()},
+                   minutes={k: round(v / 60, 1) for k, v in minutes.items()}, seeds=per_seed)
     report = write_demo_report(out/'report', results)
-    for name in presets:
-        table = evaluations[name]['retrieval'][evaluations[name]['network']]
-        line = (f"{_TITLES[name]} on {len(test)} held-out test clips: AVC accuracy {avc[name]['avc_accuracy']:.3f} (chance 0.5); nDCG@30 "
-                + ', '.join(f"{query} {row['nDCG@30']:.3f}" for query, row in table.items()) + f" (random {next(iter(table.values()))['random']:.3f})")
-        if evaluations[name]['localization']:
-            pointing = evaluations[name]['localization']['all frames']
-            line += f"; pointing {pointing['AVOLNet']['pointing']:.3f} (best baseline {max(row['pointing'] for row_name, row in pointing.items() if row_name != 'AVOLNet'):.3f})"
-        print(line)
+    for column, values in headline_table(results).items():
+        print(f'{column}: ' + ', '.join(f'{metric} {value}' for metric, value in values.items() if value))
     stage(f'done: {report}')
     return results

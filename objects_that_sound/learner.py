@@ -21,6 +21,7 @@ from fastai.distributed import DistributedDL
 from fastai.learner import Learner
 from fastai.metrics import ValueMetric
 from fastai.optimizer import Adam
+from fastai.torch_core import to_float
 from fastcore.meta import delegates
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -29,7 +30,8 @@ from .distributed import gather_objects, gather_with_grad
 
 # %% auto 0
 __all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'CosineDecay', 'AVCLoss',
-           'ContrastiveLoss', 'fit_decision', 'avc_metrics', 'AVCEvaluation', 'avc_learner', 'calibrate_decision']
+           'ContrastiveLoss', 'fit_decision', 'avc_metrics', 'AVCEvaluation', 'native_bf16', 'CPUBFloat16',
+           'avc_learner', 'calibrate_decision']
 
 # %% ../nbs/09_learner.ipynb 7
 PAPER_WEIGHT_DECAY = 1e-5  # Adam's weight decay (paper, Section 3)
@@ -188,9 +190,31 @@ class AVCEvaluation(Callback):
         self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
 
 # %% ../nbs/09_learner.ipynb 30
-OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
+def native_bf16(device: str | torch.device) -> bool:
+    "Whether `device` computes bfloat16 natively: a CUDA GPU that supports it, or a CPU with AVX-512 BF16 or AMX."
+    device = torch.device(device)
+    if device.type == 'cuda': return torch.cuda.is_bf16_supported()
+    return device.type == 'cpu' and (torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
 
 # %% ../nbs/09_learner.ipynb 31
+class CPUBFloat16(Callback):
+    "bfloat16 autocast of the network's forward pass on the CPU, the loss in float32 (fastai's `MixedPrecision` autocasts on CUDA only)."
+    order = 10  # as `MixedPrecision`: before the other callbacks see the prediction
+    def before_batch(self):
+        self.autocast = torch.autocast('cpu', dtype=torch.bfloat16)
+        self.autocast.__enter__()
+    def after_pred(self):
+        self.learn.pred = to_float(self.pred)  # the embeddings in float32: the objective's scores need the precision
+        self._leave()
+    def after_cancel_batch(self): self._leave()
+    def _leave(self):
+        if getattr(self, 'autocast', None) is not None: self.autocast.__exit__(None, None, None)
+        self.autocast = None
+
+# %% ../nbs/09_learner.ipynb 34
+OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
+
+# %% ../nbs/09_learner.ipynb 35
 @delegates(Learner, but=['loss_func', 'opt_func', 'metrics', 'wd', 'wd_bn_bias'])
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
                 model: nn.Module,  # AVENet, L3Net or AVOLNet
@@ -200,7 +224,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
                 lr_decay: float = PAPER_LR_DECAY,  # learning-rate multiplier ...
                 lr_decay_epochs: int = PAPER_LR_DECAY_EPOCHS,  # ... applied every this many epochs
                 cosine_epochs: int | None = None,  # instead of the paper's steps, a cosine decay to 0 over this many epochs
-                mixed_precision: bool | None = None,  # bf16 + channels-last; None: on when the data is on a GPU
+                mixed_precision: bool | None = None,  # bf16 (+ channels-last on a GPU); None: where the device computes bf16 natively
                 **kwargs,  # passed on to fastai's `Learner` (path, cbs, model_dir, …)
                ) -> Learner:
     "A fastai `Learner` for audio-visual correspondence with the paper's optimiser, schedule and AVC evaluation."
@@ -211,11 +235,12 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
                     opt_func=partial(Adam, decouple_wd=False), wd=weight_decay, wd_bn_bias=False, **kwargs)
     learn.add_cbs([StepDecay(lr_decay, lr_decay_epochs) if cosine_epochs is None else CosineDecay(cosine_epochs), evaluation])
     learn.evaluation = evaluation
-    if mixed_precision is None: mixed_precision = torch.device(getattr(dls, 'device', None) or 'cpu').type == 'cuda'
-    if mixed_precision: learn.add_cbs([ChannelsLast(), MixedPrecision(amp_mode=AMPMode.BF16)])
+    device = torch.device(getattr(dls, 'device', None) or 'cpu')
+    if mixed_precision is None: mixed_precision = native_bf16(device)
+    if mixed_precision: learn.add_cbs([ChannelsLast(), MixedPrecision(amp_mode=AMPMode.BF16)] if device.type == 'cuda' else [CPUBFloat16()])
     return learn
 
-# %% ../nbs/09_learner.ipynb 37
+# %% ../nbs/09_learner.ipynb 41
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()

@@ -11,8 +11,9 @@ import numpy as np
 from .core import FRAME_SIZE, InputError
 
 # %% auto 0
-__all__ = ['POINTING_TOLERANCE', 'AUC_THRESHOLDS', 'check_boxes', 'Annotation', 'gt_map', 'prediction_map', 'binarise', 'ciou',
-           'pointing_hit', 'success_rates', 'ciou_auc', 'score_image', 'localization_metrics']
+__all__ = ['MEDIAN_KEEP', 'POINTING_TOLERANCE', 'AUC_THRESHOLDS', 'check_boxes', 'Annotation', 'gt_map', 'prediction_map',
+           'binarise', 'mean_box_area', 'ciou', 'pointing_hit', 'success_rates', 'ciou_auc', 'perfect_map',
+           'score_image', 'localization_metrics']
 
 # %% ../nbs/15_localization.ipynb 6
 def check_boxes(boxes,  # a list of [x1, y1, x2, y2] (or a (K, 4) array)
@@ -66,7 +67,7 @@ def _bilinear_weights(n_in, n_out, align_corners):
 
 def prediction_map(heatmap,  # (h, w) array or tensor, any resolution
                    size: int = FRAME_SIZE,  # side of the map it is compared at
-                   align_corners: bool = True,  # bilinear interpolation's corner rule (EZ-VSL: True; LVS: False)
+                   align_corners: bool = False,  # False: each cell at the centre of its block of pixels (LVS); True: EZ-VSL's corners
                    ) -> np.ndarray:  # (size, size) float64 in [0, 1], or constant
     "The heatmap upsampled bilinearly to (size, size) and min-max normalised; a constant heatmap stays constant."
     if hasattr(heatmap, 'detach'): heatmap = heatmap.detach().cpu().numpy()  # a tensor, on any device
@@ -79,22 +80,35 @@ def prediction_map(heatmap,  # (h, w) array or tensor, any resolution
         upsampled = rows @ heatmap @ columns.T  # (size, h) @ (h, w) @ (w, size) → (size, size)
     return (upsampled - upsampled.min()) / (upsampled.max() - upsampled.min())
 
-# %% ../nbs/15_localization.ipynb 17
+# %% ../nbs/15_localization.ipynb 20
+MEDIAN_KEEP = 0.5  # the literature's rule: the pixels at or above the map's median, the top half (LVS, EZ-VSL)
+
 def binarise(prediction: np.ndarray,  # (H, W) prediction map
-             threshold: float | None = None,  # None: the map's median (the literature); a number: this value of the map
+             keep: float = MEDIAN_KEEP,  # the share of pixels kept, in (0, 1]: 0.5, the median rule
              ) -> np.ndarray:  # (H, W) of 0 and 1
-    "The prediction mask B: 1 where the map is ≥ its value at sorted position H·W/2 (its median), or ≥ `threshold`."
-    if threshold is None: threshold = np.partition(prediction, prediction.size // 2, axis=None)[prediction.size // 2]  # the sorted map's middle value
+    "The prediction mask B: 1 on the top `keep` share of the map's pixels, all those ≥ its value at sorted position H·W·(1 − keep)."
+    if not 0 < keep <= 1: raise InputError(f'keep {keep}: the share of pixels kept must be in (0, 1]')
+    position = prediction.size - max(1, round(keep * prediction.size))  # sorted (ascending) position of the threshold
+    threshold = np.partition(prediction, position, axis=None)[position]
     return (prediction >= threshold).astype(np.float64)
 
-# %% ../nbs/15_localization.ipynb 21
+# %% ../nbs/15_localization.ipynb 23
+def mean_box_area(annotations,  # `Annotation`s: a list, or a dict (its values); for the box-area rule, the training set's
+                  size: int = FRAME_SIZE,  # side of the maps
+                  ) -> float:  # in (0, 1]
+    "The mean share of the frame covered by the sounding boxes: ΣG / size², averaged over the annotations."
+    annotations = list(annotations.values()) if isinstance(annotations, dict) else list(annotations)
+    if not annotations: raise InputError('mean_box_area needs at least one annotation')
+    return float(np.mean([gt_map(annotation, size).mean() for annotation in annotations]))
+
+# %% ../nbs/15_localization.ipynb 26
 def ciou(mask: np.ndarray,  # (H, W) binary prediction B
          gt: np.ndarray,  # (H, W) ground-truth map G, values in {0, ½, 1}
          ) -> float:
     "cIoU = Σ(B·G) / (ΣG + Σ B·[G = 0])."
     return float((mask * gt).sum() / (gt.sum() + (mask * (gt == 0)).sum()))
 
-# %% ../nbs/15_localization.ipynb 27
+# %% ../nbs/15_localization.ipynb 32
 POINTING_TOLERANCE = 15  # pixels at 224: the pointing game's usual tolerance (Zhang et al., ECCV 2016)
 
 def _peak(prediction):
@@ -112,7 +126,7 @@ def pointing_hit(prediction: np.ndarray,  # (H, W) prediction map
     rows, columns = np.nonzero(gt)
     return bool(((rows - y) ** 2 + (columns - x) ** 2 <= tolerance ** 2).any())
 
-# %% ../nbs/15_localization.ipynb 31
+# %% ../nbs/15_localization.ipynb 36
 AUC_THRESHOLDS = 0.05 * np.arange(21)  # t = 0, 0.05, …, 1: where the success rate is sampled for the AUC
 
 def success_rates(cious,  # cIoU of each frame
@@ -121,7 +135,7 @@ def success_rates(cious,  # cIoU of each frame
     "s(t): the share of frames whose cIoU is ≥ t, for each threshold t."
     return (np.asarray(cious, dtype=np.float64)[None, :] >= np.asarray(thresholds)[:, None]).mean(1)
 
-# %% ../nbs/15_localization.ipynb 33
+# %% ../nbs/15_localization.ipynb 38
 def ciou_auc(cious,  # cIoU of each frame
              thresholds=AUC_THRESHOLDS,  # where s(t) is sampled
              ) -> float:
@@ -129,19 +143,33 @@ def ciou_auc(cious,  # cIoU of each frame
     s, t = success_rates(cious, thresholds), np.asarray(thresholds)
     return float(((s[1:] + s[:-1]) / 2 * np.diff(t)).sum())
 
-# %% ../nbs/15_localization.ipynb 36
+# %% ../nbs/15_localization.ipynb 41
+def perfect_map(annotation: Annotation,  # the frame's boxes
+                size: int = FRAME_SIZE,  # side of the map
+                ) -> np.ndarray:  # (size, size) in (0, 1], no two pixels equal
+    "The pixels ranked by G, then by their distance to the boxes' centre: a map whose top share of pixels is the best mask of that size."
+    gt = gt_map(annotation, size)
+    rows, columns = np.mgrid[0:size, 0:size]
+    distance = np.hypot(rows - (rows * gt).sum() / gt.sum(), columns - (columns * gt).sum() / gt.sum())  # to G's centre of mass
+    best_first = np.lexsort((distance.ravel(), -gt.ravel()))  # highest G first, then nearest the centre, then raster order (a stable sort)
+    ranks = np.empty(size * size); ranks[best_first] = np.arange(size * size, 0, -1)
+    return ranks.reshape(size, size) / (size * size)
+
+# %% ../nbs/15_localization.ipynb 44
 def score_image(heatmap,  # (h, w) array or tensor
                 annotation: Annotation,  # the frame's boxes
+                rules: dict[str, float] | None = None,  # rule name → share of pixels kept (`binarise`); None: the median rule, {'median': 0.5}
                 size: int = FRAME_SIZE,  # side of the maps
-                threshold: float | None = None,  # None: binarise at the median; a number: at this value of the normalised map
                 tolerance: float = 0,  # pointing game: pixels (at `size`) the maximum may lie outside the box
-                align_corners: bool = True,  # upsampling's corner rule (see `prediction_map`)
-                ) -> tuple[float, bool]:
-    "One frame's cIoU and pointing-game hit."
+                align_corners: bool = False,  # upsampling's corner rule (see `prediction_map`)
+                ) -> dict:  # {'cIoU': {rule: cIoU}, 'pointing': hit, 'peak on silent': hit}
+    "One frame's cIoU under each binarisation rule, its pointing-game hit, and whether its maximum lies on a silent object."
     prediction, gt = prediction_map(heatmap, size, align_corners), gt_map(annotation, size)
-    return ciou(binarise(prediction, threshold), gt), pointing_hit(prediction, gt, tolerance)
+    silent = gt_map(Annotation(annotation.silent), size) if len(annotation.silent) else np.zeros_like(gt)
+    return {'cIoU': {rule: ciou(binarise(prediction, keep), gt) for rule, keep in (rules or {'median': MEDIAN_KEEP}).items()},
+            'pointing': pointing_hit(prediction, gt, tolerance), 'peak on silent': pointing_hit(prediction, silent, tolerance)}
 
-# %% ../nbs/15_localization.ipynb 38
+# %% ../nbs/15_localization.ipynb 46
 def _pairs(heatmaps, annotations):
     "(heatmap, annotation) pairs, matched by clip id when both are dicts, by position when both are sequences."
     if isinstance(heatmaps, dict) != isinstance(annotations, dict):
@@ -155,11 +183,13 @@ def _pairs(heatmaps, annotations):
 
 def localization_metrics(heatmaps,  # (h, w) heatmaps: a list, an (N, h, w) array or tensor, or a dict clip id → heatmap
                          annotations,  # their `Annotation`s: a list in the same order, or a dict clip id → Annotation
-                         **options,  # `score_image`'s size, threshold, tolerance, align_corners
-                         ) -> dict:
-    "Pointing accuracy, mean cIoU, cIoU@0.5, AUC and the number of frames, as the localization literature reports them."
+                         rules: dict[str, float] | None = None,  # rule name → share of pixels kept; None: the median rule
+                         **options,  # `score_image`'s size, tolerance, align_corners
+                         ) -> dict:  # {'pointing', 'peak on silent', rule: {'cIoU', 'cIoU@0.5', 'AUC'} for each rule, 'n'}
+    "Pointing accuracy, peaks on silent objects, and per rule the mean cIoU, cIoU@0.5 and AUC, as the localization literature reports them."
     pairs = _pairs(heatmaps, annotations)
     if not pairs: raise InputError('no heatmaps to score')
-    cious, hits = zip(*(score_image(heatmap, annotation, **options) for heatmap, annotation in pairs))
-    return {'pointing': float(np.mean(hits)), 'cIoU': float(np.mean(cious)), 'cIoU@0.5': float(success_rates(cious, [0.5])[0]),
-            'AUC': ciou_auc(cious), 'n': len(cious)}
+    scores = [score_image(heatmap, annotation, rules, **options) for heatmap, annotation in pairs]
+    def over_frames(cious): return {'cIoU': float(np.mean(cious)), 'cIoU@0.5': float(success_rates(cious, [0.5])[0]), 'AUC': ciou_auc(cious)}
+    return {'pointing': float(np.mean([s['pointing'] for s in scores])), 'peak on silent': float(np.mean([s['peak on silent'] for s in scores])),
+            **{rule: over_frames([s['cIoU'][rule] for s in scores]) for rule in scores[0]['cIoU']}, 'n': len(scores)}

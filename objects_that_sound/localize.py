@@ -11,10 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 from .clip_cache import ClipCache
-from .core import FRAME_SIZE
+from .core import FRAME_SIZE, InputError
 from .evaluate import class_names, database_frames, network_inputs
 from .localization import Annotation
 from .localization_baselines import localization_table
@@ -74,14 +74,17 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
                        seed: int = 0,  # seed of each clip's frame, as in the retrieval database
                        image_size: int = FRAME_SIZE,  # side of the frame the network sees
                        device: str | torch.device | None = None,  # None: where the network is
-                       ) -> dict[str, pd.DataFrame]:
-    "Localization metrics of AVOL-Net and the baselines on all frames, with and without silent instruments, and with mismatched audio."
+                       train_synth_folder: str | Path | None = None,  # where the training clips' boxes are (a shifted test set's own training set); None: `synth_folder`
+                       heatmaps: torch.Tensor | None = None,  # (N, h, w) every clip's heatmap with its own sound at `database_frames(cache, seed)`, from `avol_heatmaps`; None: computed here
+                       ) -> dict[str, pd.DataFrame]:  # table name → `localization_table`: rows method, baselines, ceiling; columns (rule, metric)
+    "AVOL-Net and the baselines under both binarisation rules: all frames, with and without silent instruments, and with mismatched audio."
     cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
     frame_index, frame_time = database_frames(cache, seed)
     frame_numbers = {cache.clip_ids[c]: int(cache.frame_numbers(c)[frame_index[c]]) for c in range(len(cache))}
     annotations = read_synth(synth_folder, frame=frame_numbers)  # on-screen clips only
-    train_annotations = read_synth(synth_folder, split='train')
-    heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, image_size=image_size, device=device)
+    train_annotations = read_synth(train_synth_folder or synth_folder, split='train')  # the box-area rule's share and the best box: training clips only
+    if heatmaps is None: heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, image_size=image_size, device=device)
+    if len(heatmaps) != len(cache): raise InputError(f'{len(heatmaps)} heatmaps for the {len(cache)} clips of {cache.root}: give one per clip, in its order')
     by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
     def table(ids): return localization_table({i: by_id[i] for i in ids}, {i: annotations[i] for i in ids}, train_annotations, type(network).__name__, seed)
     with_silent = [i for i in by_id if len(annotations[i].silent)]
@@ -96,27 +99,39 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     return tables
 
 # %% ../nbs/16a_localize.ipynb 12
+def _draw_boxes(ax, annotation, width, height):
+    "An annotation's sounding boxes in green and its silent ones in red, on a frame of `width` × `height` pixels."
+    for boxes, colour in ((annotation.sounding, 'lime'), (annotation.silent, 'red')) if annotation else ():
+        for x1, y1, x2, y2 in np.asarray(boxes).reshape(-1, 4):
+            ax.add_patch(Rectangle((x1 * width, y1 * height), (x2 - x1) * width, (y2 - y1) * height, fill=False, color=colour, lw=1.5))
+
+def _heatmap_keys(fig, axes, shown, boxes: list[str] | None):
+    "A colour bar for the heatmaps (`shown`, one of them) and, given the boxes' two names, a legend for them."
+    fig.colorbar(shown, ax=axes, fraction=0.03, pad=0.02).set_label('heatmap', fontsize=7)
+    if boxes: fig.legend(handles=[Patch(facecolor='none', edgecolor=colour, label=name) for colour, name in zip(('lime', 'red'), boxes)],
+                         loc='outside lower center', ncols=2, fontsize=7, frameon=False)
+
 def plot_heatmaps(cache: ClipCache,  # the clips
                   clips: list[int],  # which clips, one panel each
                   frame_index: np.ndarray,  # (N,) the cached frame of each clip
-                  heatmaps: torch.Tensor,  # (N, h, w) heatmaps of those frames
+                  heatmaps: torch.Tensor,  # (N, h, w) heatmaps of those frames, in [0, 1]
                   annotations: dict | None = None,  # clip id → `Annotation`: sounding boxes drawn green, silent ones red
-                  titles: list[str] | None = None,  # a title per panel
+                  titles: list[str] | None = None,  # a title per panel; None: the class of the clip's sound, "(sounding)"
+                  names: dict | None = None,  # label id → class name; None: the shipped ontology's
                   ):
-    "Frames with their heatmap over them (Figure 5 of the paper), and the ground-truth boxes when known."
-    fig, axes = plt.subplots(1, len(clips), figsize=(2.6 * len(clips), 2.8), squeeze=False)
-    for ax, clip, title in zip(axes[0], clips, titles or [cache.clip_ids[c] for c in clips]):
+    "Frames with their heatmap over them (Figure 5 of the paper), a colour bar, and the ground-truth boxes when known."
+    names = names or audioset_ontology().names
+    titles = titles or [f'{class_names(cache.labels(clip), names)} (sounding)' for clip in clips]
+    fig, axes = plt.subplots(1, len(clips), figsize=(2.6 * len(clips) + 0.6, 3.1), squeeze=False, layout='constrained')
+    for ax, clip, title in zip(axes[0], clips, titles):
         frame = cache.frame(clip, int(frame_index[clip])).permute(1, 2, 0).numpy()  # (H, W, 3)
         height, width = frame.shape[:2]
         ax.imshow(frame)
-        ax.imshow(heatmaps[clip].numpy(), cmap='jet', alpha=0.45, extent=(0, width, height, 0), interpolation='bilinear')
-        annotation = (annotations or {}).get(cache.clip_ids[clip])
-        for boxes, colour in ((annotation.sounding, 'lime'), (annotation.silent, 'red')) if annotation else ():
-            for x1, y1, x2, y2 in np.asarray(boxes).reshape(-1, 4):
-                ax.add_patch(Rectangle((x1 * width, y1 * height), (x2 - x1) * width, (y2 - y1) * height, fill=False, color=colour, lw=1.5))
+        shown = ax.imshow(heatmaps[clip].numpy(), cmap='jet', alpha=0.45, vmin=0, vmax=1, extent=(0, width, height, 0), interpolation='bilinear')
+        _draw_boxes(ax, (annotations or {}).get(cache.clip_ids[clip]), width, height)
         ax.set_title(title, fontsize=7)
         ax.axis('off')
-    fig.tight_layout()
+    _heatmap_keys(fig, axes[0], shown, ['sounding', 'silent'] if annotations else None)
     return fig
 
 # %% ../nbs/16a_localize.ipynb 16
@@ -128,18 +143,22 @@ def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
                     frame_time: np.ndarray,  # (N,) its time, s
                     image_size: int = FRAME_SIZE,  # side of the frame the network sees
                     names: dict | None = None,  # label id → class name; None: the shipped ontology's
+                    annotation: Annotation | None = None,  # the frame's boxes: sounding (in its own clip) green, silent red
                     ):
-    "One frame, then its heatmap heard with each of several sounds (Figure 6 of the paper)."
+    "One frame, then its heatmap heard with each of several sounds (Figure 6 of the paper), a colour bar, and the frame's boxes when given."
     names = names or audioset_ontology().names
     heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, [clip] * len(audio_clips), audio_clips, image_size)  # (S, h, w)
     frame = cache.frame(clip, int(frame_index[clip])).permute(1, 2, 0).numpy()  # (H, W, 3)
-    fig, axes = plt.subplots(1, len(audio_clips) + 1, figsize=(2.6 * (len(audio_clips) + 1), 2.8))
+    height, width = frame.shape[:2]
+    fig, axes = plt.subplots(1, len(audio_clips) + 1, figsize=(2.6 * (len(audio_clips) + 1) + 0.6, 3.1), layout='constrained')
     axes[0].imshow(frame)
-    axes[0].set_title('frame: ' + class_names(cache.labels(clip), names), fontsize=7)
+    axes[0].set_title(f'{class_names(cache.labels(clip), names)} (sounding)', fontsize=7)
     for ax, heatmap, audio_clip in zip(axes[1:], heatmaps, audio_clips):
         ax.imshow(frame)
-        ax.imshow(heatmap.numpy(), cmap='jet', alpha=0.45, extent=(0, frame.shape[1], frame.shape[0], 0), interpolation='bilinear')
+        shown = ax.imshow(heatmap.numpy(), cmap='jet', alpha=0.45, vmin=0, vmax=1, extent=(0, width, height, 0), interpolation='bilinear')
         ax.set_title('heard: ' + class_names(cache.labels(audio_clip), names), fontsize=7)
-    for ax in axes: ax.axis('off')
-    fig.tight_layout()
+    for ax in axes:
+        _draw_boxes(ax, annotation, width, height)
+        ax.axis('off')
+    _heatmap_keys(fig, axes, shown, ["sounding in the frame's clip", 'silent'] if annotation else None)
     return fig

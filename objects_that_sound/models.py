@@ -15,11 +15,12 @@ from .core import PAPER_SAMPLE_RATE
 from .spectrogram import LogSpectrogram
 
 # %% auto 0
-__all__ = ['CONVNET_LAYERS', 'VISION_CONVNET', 'AUDIO_CONVNET', 'ConvNetConfig', 'conv_block', 'scaled_channels', 'convnet',
-           'AVCNetwork', 'EmbeddingHead', 'count_parameters']
+__all__ = ['CONVNET_LAYERS', 'VISION_STRIDE', 'VISION_CONVNET', 'AUDIO_CONVNET', 'ConvNetConfig', 'conv_block', 'scaled_channels',
+           'convnet', 'AVCNetwork', 'EmbeddingHead', 'count_parameters']
 
 # %% ../nbs/08_models.ipynb 6
 CONVNET_LAYERS = ((64, 2), 64, 'pool', 128, 128, 'pool', 256, 256, 'pool', 512, 512)
+VISION_STRIDE = 16  # pixels of the frame per cell of the vision ConvNet's final map: conv1_1's stride 2 and three pools
 
 @dataclass(frozen=True)
 class ConvNetConfig:
@@ -43,19 +44,22 @@ def scaled_channels(channels: int, width: float) -> int:
 
 def convnet(config: ConvNetConfig,  # which ConvNet: `VISION_CONVNET` or `AUDIO_CONVNET`
             width: float = 1.0,  # channel multiplier: 1 is the paper's network, 0.25 a laptop-sized one
+            stride: int | None = None,  # largest stride of the final map; None: the configuration's (16); 8: the last pool left out
            ) -> nn.Sequential:
     "Build a ConvNet from its layer configuration, naming the layers as the paper does (`conv1_1`, `pool1`, …)."
-    layers, channels, block, conv_in_block = OrderedDict(), config.in_channels, 1, 0
+    layers, channels, block, conv_in_block, reached = OrderedDict(), config.in_channels, 1, 0, 1
     for layer in config.layers:
         if layer == 'pool':
-            layers[f'pool{block}'] = nn.MaxPool2d(2, stride=2)
-            block, conv_in_block = block + 1, 0
+            keep = stride is None or reached * 2 <= stride
+            layers[f'pool{block}'] = nn.MaxPool2d(2, stride=2) if keep else nn.Identity()  # same names: weights move between strides
+            block, conv_in_block, reached = block + 1, 0, reached * (2 if keep else 1)
             continue
-        out_channels, stride = layer if isinstance(layer, tuple) else (layer, 1)
+        out_channels, layer_stride = layer if isinstance(layer, tuple) else (layer, 1)
         out_channels = scaled_channels(out_channels, width)
         padding = config.first_padding if not layers else 1
         conv_in_block += 1
-        layers[f'conv{block}_{conv_in_block}'] = conv_block(channels, out_channels, stride, padding)
+        layers[f'conv{block}_{conv_in_block}'] = conv_block(channels, out_channels, layer_stride, padding)
+        reached *= layer_stride
         channels = out_channels
     return nn.Sequential(layers)
 
@@ -65,11 +69,13 @@ class AVCNetwork(nn.Module):
     def __init__(self,
                  width: float = 1.0,  # channel multiplier of both ConvNets; 1 is the paper's network
                  sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz (sets the spectrogram size)
+                 vision_stride: int = VISION_STRIDE,  # pixels per cell of the vision map: 16 (the paper's) or 8 (not the paper's: its last pool left out)
                 ):
         super().__init__()
-        self.width, self.sample_rate = width, sample_rate
+        if vision_stride not in (8, VISION_STRIDE): raise ValueError(f'vision_stride {vision_stride}: choose {VISION_STRIDE} (the paper\'s) or 8')
+        self.width, self.sample_rate, self.vision_stride = width, sample_rate, vision_stride
         self.log_spectrogram = LogSpectrogram(sample_rate)
-        self.vision_convnet, self.audio_convnet = convnet(VISION_CONVNET, width), convnet(AUDIO_CONVNET, width)
+        self.vision_convnet, self.audio_convnet = convnet(VISION_CONVNET, width, vision_stride), convnet(AUDIO_CONVNET, width)
         self.final_channels = scaled_channels(CONVNET_LAYERS[-1], width)
 
     def audio_feature_map(self, waveform: torch.Tensor) -> torch.Tensor:
@@ -105,7 +111,7 @@ class EmbeddingHead(nn.Module):
         embedding = self.centre(self.fc2(F.relu(self.fc1(pooled))))  # (B, D)
         return F.normalize(embedding, dim=1) if self.normalise else embedding
 
-# %% ../nbs/08_models.ipynb 26
+# %% ../nbs/08_models.ipynb 28
 def count_parameters(network: nn.Module) -> int:
     "The number of learnable parameters of `network`."
     return sum(parameter.numel() for parameter in network.parameters() if parameter.requires_grad)

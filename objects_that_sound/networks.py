@@ -10,7 +10,7 @@ from torch import nn
 import torch.nn.functional as F
 
 from .core import FRAME_SIZE, PAIR_SECONDS, PAPER_SAMPLE_RATE
-from .models import AVCNetwork, EmbeddingHead, count_parameters
+from .models import VISION_STRIDE, AVCNetwork, EmbeddingHead, count_parameters
 
 # %% auto 0
 __all__ = ['NETWORKS', 'AVENet', 'L3Net', 'AVOLNet', 'make_network']
@@ -29,10 +29,11 @@ class AVENet(AVCNetwork):
     def __init__(self,
                  width: float = 1.0,  # channel multiplier of both ConvNets; 1 is the paper's network
                  sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz (sets the spectrogram size)
+                 vision_stride: int = VISION_STRIDE,  # pixels per vision cell: 16 (the paper's) or 8 (see `AVCNetwork`)
                  embedding_dim: int = 128,  # size of the shared embedding space
                  centre_embeddings: bool = False,  # not in the paper: centre each embedding over the batch (BatchNorm) before normalising
                 ):
-        super().__init__(width, sample_rate)
+        super().__init__(width, sample_rate, vision_stride)
         self.vision_head = EmbeddingHead(self.final_channels, embedding_dim, centre=centre_embeddings)
         self.audio_head = EmbeddingHead(self.final_channels, embedding_dim, centre=centre_embeddings)
         self.fc3 = nn.Linear(1, 2)
@@ -69,9 +70,10 @@ class L3Net(AVCNetwork):
     def __init__(self,
                  width: float = 1.0,  # channel multiplier of both ConvNets; 1 is the paper's network
                  sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz
+                 vision_stride: int = VISION_STRIDE,  # pixels per vision cell: 16 (the paper's) or 8 (see `AVCNetwork`)
                  hidden_dim: int = 128,  # size of the fusion layer
                 ):
-        super().__init__(width, sample_rate)
+        super().__init__(width, sample_rate, vision_stride)
         self.fusion = nn.Sequential(nn.Linear(2 * self.final_channels, hidden_dim), nn.ReLU(inplace=True), nn.Linear(hidden_dim, 2))
 
     def vision_embedding(self, image: torch.Tensor) -> torch.Tensor:
@@ -102,9 +104,10 @@ class AVOLNet(AVCNetwork):
     def __init__(self,
                  width: float = 1.0,  # channel multiplier of both ConvNets; 1 is the paper's network
                  sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz
+                 vision_stride: int = VISION_STRIDE,  # pixels per vision cell: 16 (the paper's) or 8 (see `AVCNetwork`)
                  embedding_dim: int = 128,  # size of the shared embedding space
                 ):
-        super().__init__(width, sample_rate)
+        super().__init__(width, sample_rate, vision_stride)
         self.conv5 = nn.Conv2d(self.final_channels, embedding_dim, 1)
         self.conv6 = nn.Conv2d(embedding_dim, embedding_dim, 1)
         self.audio_head = EmbeddingHead(self.final_channels, embedding_dim, normalise=False)
@@ -114,7 +117,7 @@ class AVOLNet(AVCNetwork):
             self.conv7.bias.zero_()
 
     def vision_embedding(self, image: torch.Tensor) -> torch.Tensor:
-        "One embedding per location, (B, 3, H, W) → (B, 128, H/16, W/16): 14×14 for 224×224."
+        "One embedding per location, (B, 3, H, W) → (B, 128, H/s, W/s), s the vision stride: 14×14 for 224×224 at the paper's 16."
         return self.conv6(F.relu(self.conv5(self.vision_convnet(image))))
 
     def audio_embedding(self, waveform: torch.Tensor) -> torch.Tensor:

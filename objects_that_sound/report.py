@@ -15,6 +15,7 @@ from .audioset import read_segments
 from .clip_cache import ClipCache
 from .core import atomic_write
 from .evaluate import QUERY_TYPES, RetrievalDatabase, embed_database, plot_retrieval, retrieval_table
+from .localization_baselines import table_to_rows
 from .localize import avol_heatmaps, plot_heatmaps, synth_localization
 from .localization_data import read_synth
 from .retrieval import class_retrieval, fit_cca
@@ -33,13 +34,19 @@ def _class_recall(database, embeddings):
     return pd.DataFrame(rows).T
 
 # %% ../nbs/16b_report.ipynb 7
-def markdown_table(table: pd.DataFrame, digits: int = 3) -> str:
-    "A table as Markdown, numbers rounded to `digits`."
+def _column_name(column):
+    "A column's name for a Markdown header: (rule, metric) as 'rule: metric', or the metric alone when no rule changes it."
+    return ': '.join(str(part) for part in column if part != '') if isinstance(column, tuple) else str(column)
+
+def markdown_table(table: pd.DataFrame,  # rows × columns; columns may be pairs (rule, metric), as a localization table's
+                   digits: int = 3,  # decimals shown
+                   ) -> str:
+    "A table as Markdown, numbers rounded to `digits`; a column (rule, metric) headed 'rule: metric'."
     def cell(value): return str(int(value)) if isinstance(value, float) and value.is_integer() and abs(value) > 1 else f'{value:.{digits}f}' if isinstance(value, float) else str(value)
-    lines = ['| | ' + ' | '.join(map(str, table.columns)) + ' |', '|---' * (len(table.columns) + 1) + '|']
+    lines = ['| | ' + ' | '.join(map(_column_name, table.columns)) + ' |', '|---' * (len(table.columns) + 1) + '|']
     return '\n'.join(lines + [f'| {index} | ' + ' | '.join(cell(v) for v in row) + ' |' for index, row in zip(table.index, table.values.tolist())])
 
-# %% ../nbs/16b_report.ipynb 9
+# %% ../nbs/16b_report.ipynb 10
 PAPER_TABLE1 = pd.DataFrame({'im-im': [.407, .567, .578, .604], 'im-aud': [.407, .418, .531, .561],
                              'aud-im': [.407, .385, .560, .587], 'aud-aud': [.407, .653, .649, .665]},
                             index=['random', 'L3-Net', 'L3-Net + CCA', 'AVE-Net'])  # nDCG@30, the paper's Table 1 (AudioSet-Instruments)
@@ -54,7 +61,7 @@ def table1(retrieval: dict[str, dict],  # network → its retrieval table as in 
     ours = pd.DataFrame(rows).T[list(QUERY_TYPES)]
     return pd.concat([ours, PAPER_TABLE1.rename(index=lambda row: f'{row} (paper)')]) if paper else ours
 
-# %% ../nbs/16b_report.ipynb 11
+# %% ../nbs/16b_report.ipynb 12
 def plot_table(table: pd.DataFrame,  # rows × columns of numbers
                title: str = '',  # above the table
                digits: int = 3,  # decimals shown
@@ -69,13 +76,28 @@ def plot_table(table: pd.DataFrame,  # rows × columns of numbers
     fig.tight_layout()
     return fig
 
-# %% ../nbs/16b_report.ipynb 13
+# %% ../nbs/16b_report.ipynb 14
+def _localization_report(tables):
+    "The localization section of report.md: how the maps are binarised, then one table per group of frames."
+    keep = tables[next(iter(tables))].attrs['rules']
+    lines = ['## Localization on SynthInstruments', '',
+             f"Each map is binarised by two rules, side by side: **median** keeps the top {keep['median']:.0%} of its pixels, the literature's rule "
+             f"(LVS, Chen et al. CVPR 2021; EZ-VSL, Mo & Morgado ECCV 2022); **box area** keeps the top {keep['box area']:.1%}, the mean share of the frame "
+             "covered by the sounding instruments of the training clips. `pointing` (the map's maximum on the sounding instrument) and `peak on silent` "
+             "(on a silent one; with mismatched audio, on the frame's own instrument, silent in what is heard) depend on no rule. The best box is chosen "
+             "on the training clips' boxes and scored as a map, its signed distance to the box's edge. The last row, a perfect map, is each rule's "
+             "ceiling on these boxes.", '']
+    for name, table in tables.items(): lines += [f'### {name}', '', table.pipe(markdown_table), '']
+    return lines
+
+# %% ../nbs/16b_report.ipynb 15
 def evaluate_run(run: str | Path,  # a training run folder (settings.json, models/final.pth)
                  cache: ClipCache | str | Path,  # the test clips
                  out: str | Path,  # folder for metrics.json, the figures and report.md
                  segments: str | Path | None = None,  # the segment list the test clips came from, to list those missing
                  train_cache: ClipCache | str | Path | None = None,  # training clips for L³-Net's CCA
                  synth_folder: str | Path | None = None,  # SynthInstruments folder, for AVOL-Net's localization
+                 train_synth_folder: str | Path | None = None,  # the SynthInstruments folder the network trained on, for the box-area rule and the best box; None: `synth_folder`
                  seed: int = 0,  # seed of each clip's frame
                  device: str | torch.device | None = None,  # None: the GPU if there is one
                  ) -> dict:
@@ -97,13 +119,14 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
         projection = fit_cca(train_database.vision, train_database.audio, components=min(128, train_database.vision.shape[1]))  # the paper: 128
         tables['L3Net + CCA'] = retrieval_table(database, project=lambda v, a: (projection.vision(v), projection.audio(a)), device=device)
     class_table = _class_recall(database, dict(vision=database.vision, audio=database.audio))
-    localization = synth_localization(network, cache, synth_folder, seed, settings['image_size'], device) if hasattr(network, 'heatmap') and synth_folder else {}
+    heatmaps = (avol_heatmaps(network, cache, database.frame_index.numpy(), database.frame_time.numpy(), image_size=settings['image_size'], device=device)
+                if hasattr(network, 'heatmap') else None)  # (N, h, w) with their own sound: computed once, for the tables and the figure
+    localization = synth_localization(network, cache, synth_folder, seed, settings['image_size'], device, train_synth_folder, heatmaps) if heatmaps is not None and synth_folder else {}
     figures = {}
     queries = list(range(0, len(cache), max(1, len(cache) // 4)))[:4]
     for query_type in ('aud-im', 'im-aud'):
         figures[f'retrieval_{query_type}.png'] = plot_retrieval(database, cache, queries, query_type)
-    if hasattr(network, 'heatmap'):
-        heatmaps = avol_heatmaps(network, cache, database.frame_index.numpy(), database.frame_time.numpy(), image_size=settings['image_size'], device=device)
+    if heatmaps is not None:
         annotations = read_synth(synth_folder, frame={cache.clip_ids[c]: int(cache.frame_numbers(c)[database.frame_index[c]]) for c in queries}) if synth_folder else None
         figures['heatmaps.png'] = plot_heatmaps(cache, queries, database.frame_index.numpy(), heatmaps, annotations)
     figures['table1.png'] = plot_table(table1({name: table.to_dict('index') for name, table in tables.items()}), "nDCG@30 in the layout of the paper's Table 1")
@@ -116,7 +139,8 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
     (out/'clips_missing.txt').write_text(''.join(f'{c}\n' for c in missing))
     metrics = dict(run=str(run), cache=str(cache.root), clips=len(present), missing=len(missing), seed=seed, network=type(network).__name__,
                    retrieval={name: table.to_dict('index') for name, table in tables.items()}, class_retrieval=class_table.to_dict('index'),
-                   localization={name: table.to_dict('index') for name, table in localization.items()})
+                   localization={name: table_to_rows(table) for name, table in localization.items()},
+                   localization_rules=next(iter(localization.values())).attrs['rules'] if localization else {})
     atomic_write(out/'metrics.json', lambda f: Path(f).write_text(json.dumps(metrics, indent=1)))
     report = [f'# Evaluation of `{run}`', '', f'{type(network).__name__} on {len(present)} test clips of `{cache.root}`'
               + (f' ({len(missing)} clips of `{segments}` missing: see `clips_missing.txt`)' if segments else '') + f'; frames drawn with seed {seed}.', '']
@@ -124,7 +148,7 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
     report += ["## nDCG@30 in the layout of the paper's Table 1", '', "The paper's rows are on AudioSet-Instruments, not these clips.", '',
                table1(metrics['retrieval']).pipe(markdown_table), '']
     report += ['## Class retrieval (clips with one label)', '', class_table.pipe(markdown_table), '']
-    for name, table in localization.items(): report += [f'## Localization: {name}', '', table.pipe(markdown_table), '']
+    if localization: report += _localization_report(localization)
     report += [f'![{name}]({name})' for name in figures]
     atomic_write(out/'report.md', lambda f: Path(f).write_text('\n'.join(report) + '\n'))
     return metrics

@@ -31,8 +31,9 @@ SYNTH_LAYOUT = """SynthInstruments on disk (written by `synth_instruments` / `ot
 <root>/eval_segments.csv              the test list, same format.
 <root>/ground_truth.jsonl             one JSON object per clip (see `ground_truth`): boxes of every
                                       instrument in every frame, pixels [x1, y1, x2, y2] of the written
-                                      frame (x2, y2 exclusive), the frame size, the sounding class,
-                                      onsets, SNR, off-screen flag.
+                                      frame (x2, y2 exclusive), the frame size, the sounding class and
+                                      the program that played it, each picture's style, onsets, SNR,
+                                      off-screen flag.
 <root>/synth_config.json              the seed and the knobs the files were made with (checked on resume).
 <root>/.partial/                      clips being written; a finished clip is renamed into videos/."""
 
@@ -134,25 +135,30 @@ def ots_synth(root: str = 'data/synth_instruments',  # dataset folder (created; 
               seed: int = 0,  # random seed: same seed, byte-identical files
               n_workers: int = None,  # parallel processes (default: all cores)
               duration: float = 10.0,  # seconds per clip
-              width: int = 256,  # frame width (a multiple of 128)
-              height: int = 256,  # frame height (even)
+              width: int = None,  # frame width, even (default: 256; 480 with --shifted)
+              height: int = None,  # frame height, even (default: 256; 360 with --shifted)
               max_distractors: int = 2,  # silent instruments per clip: 0 to this many
               off_screen: float = 0.1,  # fraction of clips whose sounding instrument is off-screen
               encoder_threads: int = 2,  # x264 threads per clip (1: the least CPU when every core runs a worker)
               aac_coder: str = 'twoloop',  # FFmpeg's AAC coder: 'twoloop' or 'fast'
+              varied: bool = False,  # training scenes with more variety (`SynthConfig.varied`)
+              shifted: bool = False,  # the shifted test set (`SynthConfig.shifted`): held-out pictures and timbres, 480x360, 30 fps, 44.1 kHz
               ):
     "Generate SynthInstruments: mp4 clips, AudioSet segments lists and ground-truth boxes; exit status 1 if a clip failed."
     if n_clips < 1: raise InputError(f'--n_clips {n_clips}: must be 1 or more')
     if seed < 0: raise InputError(f'--seed {seed}: must be 0 or more')
     if n_workers is not None and n_workers < 0: raise InputError(f'--n_workers {n_workers}: must be 0 (work in this process) or more')
     if not duration >= PAIR_SECONDS: raise InputError(f'--duration {duration}: a clip must hold at least one {PAIR_SECONDS:g} s pair (Section 3)')
-    if width < 128 or width % 128: raise InputError(f'--width {width}: must be a multiple of 128 (128, 256, ...)')
-    if height < 2 or height % 2: raise InputError(f'--height {height}: must be even and 2 or more')
+    sizes = {name: size for name, size in (('width', width), ('height', height)) if size is not None}
+    for name, size in sizes.items():
+        if size < 2 or size % 2: raise InputError(f'--{name} {size}: must be even and 2 or more')
     if max_distractors < 0: raise InputError(f'--max_distractors {max_distractors}: must be 0 or more')
     if not 0 <= off_screen <= 1: raise InputError(f'--off_screen {off_screen}: must be a fraction from 0 to 1')
     if encoder_threads < 1: raise InputError(f'--encoder_threads {encoder_threads}: must be 1 or more (the count is part of the bytes written)')
     if aac_coder not in ('twoloop', 'fast'): raise InputError(f"--aac_coder {aac_coder!r}: must be 'twoloop' or 'fast'")
-    config = SynthConfig(duration=duration, width=width, height=height, max_distractors=max_distractors, off_screen=off_screen,
-                         encoder_threads=encoder_threads, aac_coder=aac_coder)
+    if varied and shifted: raise InputError('--varied and --shifted: give one (training scenes, or the shifted test set)')
+    preset = SynthConfig.shifted if shifted else SynthConfig.varied if varied else SynthConfig
+    config = preset(duration=duration, max_distractors=max_distractors, off_screen=off_screen,
+                    encoder_threads=encoder_threads, aac_coder=aac_coder, **sizes)
     records = synth_instruments(root, n_clips, seed, config, n_workers)
     if len(records) < n_clips: raise SystemExit(f'ots_synth: {n_clips - len(records)} of {n_clips} clips failed (listed above); run again to make them')

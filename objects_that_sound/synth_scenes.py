@@ -21,44 +21,50 @@ from PIL import Image
 from .core import PAPER_SAMPLE_RATE
 
 # %% auto 0
-__all__ = ['SYNTH_CLASSES', 'CLUTTER_PICTURES', 'SynthClass', 'SynthConfig', 'ClipPlan', 'plan_clip', 'render_audio',
-           'ground_truth', 'render_frames', 'show_ground_truth']
+__all__ = ['SYNTH_CLASSES', 'CLUTTER_PICTURES', 'PICTURE_STYLES', 'SynthClass', 'SynthConfig', 'ClipPlan', 'plan_clip',
+           'render_audio', 'ground_truth', 'render_frames', 'show_ground_truth']
 
 # %% ../nbs/03a_synth_scenes.ipynb 6
 @dataclass(frozen=True)
 class SynthClass:
-    "One SynthInstruments class: an AudioSet label, a picture and a sound."
+    "One SynthInstruments class: an AudioSet label, a picture and the sounds it is played with."
     name: str  # AudioSet display name
     label: str  # AudioSet ontology id (mid)
-    picture: str  # Fluent Emoji 3D file stem in `objects_that_sound/data/emoji` (its code points)
-    sound: str  # 'melody' (a GM program), 'percussion' (GM drum keys), 'hammer' or 'saw' (synthesised)
-    program: int = 0  # General MIDI program (0-127) for 'melody'
+    picture: str  # Fluent Emoji file stem (its code points), in every style's folder of `objects_that_sound/data/emoji`
+    sound: str  # 'melody' (GM programs), 'percussion' (GM drum keys on GM drum kits), 'hammer' or 'saw' (synthesised)
+    programs: tuple = ()  # training timbres: GM programs (0-127) for 'melody', drum kits for 'percussion'; the first is the fixed one
+    shifted_programs: tuple = ()  # held-out GM programs or drum kits of the same family, for the shifted test set
     pitches: tuple = (48, 84)  # lowest and highest MIDI pitch for 'melody'
-    drum_keys: tuple = ()  # GM percussion keys for 'percussion'
+    drum_keys: tuple = ()  # GM percussion keys for 'percussion', in training
+    shifted_drum_keys: tuple = ()  # GM percussion keys for 'percussion', in the shifted test set
 
 # %% ../nbs/03a_synth_scenes.ipynb 7
-SYNTH_CLASSES = (
-    SynthClass('Piano', '/m/05r5c', '1f3b9', 'melody', program=0, pitches=(48, 84)),
-    SynthClass('Electric guitar', '/m/02sgy', '1f3b8', 'melody', program=29, pitches=(40, 76)),
-    SynthClass('Violin, fiddle', '/m/07y_7', '1f3bb', 'melody', program=40, pitches=(55, 88)),
-    SynthClass('Banjo', '/m/018j2', '1fa95', 'melody', program=105, pitches=(48, 79)),
-    SynthClass('Trumpet', '/m/07gql', '1f3ba', 'melody', program=56, pitches=(55, 82)),
-    SynthClass('Saxophone', '/m/06ncr', '1f3b7', 'melody', program=65, pitches=(49, 80)),
-    SynthClass('Flute', '/m/0l14j_', '1fa88', 'melody', program=73, pitches=(60, 96)),
-    SynthClass('Accordion', '/m/0mkg', '1fa97', 'melody', program=21, pitches=(53, 84)),
-    SynthClass('Synthesizer', '/m/0l14qv', '1f39b-fe0f', 'melody', program=81, pitches=(36, 72)),
-    SynthClass('Bell', '/m/0395lw', '1f514', 'melody', program=14, pitches=(60, 84)),
-    SynthClass('Singing', '/m/015lz1', '1f9d1-200d-1f3a4', 'melody', program=53, pitches=(55, 79)),
-    SynthClass('Drum kit', '/m/02hnl', '1f941', 'percussion', drum_keys=(36, 38, 42, 46)),
-    SynthClass('Drum', '/m/026t6', '1fa98', 'percussion', drum_keys=(60, 61, 62, 63, 64)),
-    SynthClass('Maraca', '/m/0xzly', '1fa87', 'percussion', drum_keys=(70,)),
+SYNTH_CLASSES = (  # training programs | held-out programs
+    SynthClass('Piano', '/m/05r5c', '1f3b9', 'melody', (0, 1, 4), (2, 5), pitches=(48, 84)),  # grand, bright grand, electric | electric grand, FM electric
+    SynthClass('Electric guitar', '/m/02sgy', '1f3b8', 'melody', (29, 27), (30, 26), pitches=(40, 76)),  # overdriven, clean | distortion, jazz
+    SynthClass('Violin, fiddle', '/m/07y_7', '1f3bb', 'melody', (40, 110), (45, 49), pitches=(55, 88)),  # violin, fiddle | pizzicato, slow strings
+    SynthClass('Banjo', '/m/018j2', '1fa95', 'melody', (105, 106), (107, 104), pitches=(48, 79)),  # banjo, shamisen | koto, sitar
+    SynthClass('Trumpet', '/m/07gql', '1f3ba', 'melody', (56, 61), (59, 57), pitches=(55, 82)),  # trumpet, brass section | muted trumpet, trombone
+    SynthClass('Saxophone', '/m/06ncr', '1f3b7', 'melody', (65, 64), (66, 67), pitches=(49, 80)),  # alto, soprano | tenor, baritone
+    SynthClass('Flute', '/m/0l14j_', '1fa88', 'melody', (73, 72), (77, 79), pitches=(60, 96)),  # flute, piccolo | shakuhachi, ocarina
+    SynthClass('Accordion', '/m/0mkg', '1fa97', 'melody', (21, 20), (22,), pitches=(53, 84)),  # accordion, reed organ | harmonica
+    SynthClass('Synthesizer', '/m/0l14qv', '1f39b-fe0f', 'melody', (81, 80), (90, 63), pitches=(36, 72)),  # saw lead, square lead | polysynth, synth brass
+    SynthClass('Bell', '/m/0395lw', '1f514', 'melody', (14, 9), (112, 113), pitches=(60, 84)),  # tubular bells, glockenspiel | tinkle bell, agogo
+    SynthClass('Singing', '/m/015lz1', '1f9d1-200d-1f3a4', 'melody', (53, 52), (85, 91), pitches=(55, 79)),  # voice oohs, choir aahs | solo voice, space voice
+    SynthClass('Drum kit', '/m/02hnl', '1f941', 'percussion', (0, 16), (25,),  # standard and power kits | TR-808 kit
+               drum_keys=(36, 38, 42, 46), shifted_drum_keys=(36, 38, 42, 46)),  # kick, snare, closed and open hi-hat
+    SynthClass('Drum', '/m/026t6', '1fa98', 'percussion', (0,), (0,),
+               drum_keys=(60, 61, 62, 63, 64), shifted_drum_keys=(65, 66, 86, 87)),  # bongos and congas | timbales and taiko
+    SynthClass('Maraca', '/m/0xzly', '1fa87', 'percussion', (0,), (0,), drum_keys=(70,), shifted_drum_keys=(69, 82)),  # maracas | cabasa, shaker
     SynthClass('Hammer', '/m/03l9g', '1f528', 'hammer'),
     SynthClass('Sawing', '/m/01b82r', '1fa9a', 'saw'),
 )
 
 CLUTTER_PICTURES = {'Potted plant': '1fab4', 'Chair': '1fa91', 'Books': '1f4da', 'Hot beverage': '2615',
                     'Light bulb': '1f4a1', 'Teddy bear': '1f9f8', 'Framed picture': '1f5bc-fe0f',
-                    'Couch and lamp': '1f6cb-fe0f'}  # silent pictures: name -> Fluent Emoji 3D file stem
+                    'Couch and lamp': '1f6cb-fe0f'}  # silent pictures: name -> Fluent Emoji file stem
+
+PICTURE_STYLES = ('3d', 'modern', 'flat')  # Fluent Emoji styles: the folders of `objects_that_sound/data/emoji`
 
 # %% ../nbs/03a_synth_scenes.ipynb 11
 @dataclass(frozen=True)
@@ -66,9 +72,11 @@ class SynthConfig:
     "How SynthInstruments clips look and sound; the defaults make the bundled demo set."
     duration: float = 10.0  # seconds per clip (AudioSet clips are 10 s)
     fps: int = 25  # video frame rate
-    sample_rate: int = PAPER_SAMPLE_RATE  # audio rate (Hz): the paper's 48 kHz
-    width: int = 256  # frame width (pixels, a multiple of 128: see below)
+    sample_rate: int = PAPER_SAMPLE_RATE  # audio rate (Hz): the paper's 48 kHz (the SoundFont's rate; others are resampled)
+    width: int = 256  # frame width (pixels, even)
     height: int = 256  # frame height (pixels, even)
+    picture_styles: tuple = ('3d',)  # Fluent Emoji styles (`PICTURE_STYLES`): every picture draws one of them
+    timbres: str = 'fixed'  # 'fixed': each class's first training program; 'train': a clip draws one of its class's training timbres; 'shifted': one of the held-out ones
     min_size: float = 0.25  # smallest instrument height, as a fraction of the frame height
     max_size: float = 0.5  # largest instrument height, as a fraction of the frame height
     max_speed: float = 0.04  # fastest drift, frame widths per second ("slow motion")
@@ -83,14 +91,40 @@ class SynthConfig:
     max_velocity: int = 120  # loudest MIDI note velocity
     min_snr_db: float = 5.0  # lowest signal-to-noise ratio of the background noise (dB)
     max_snr_db: float = 30.0  # highest signal-to-noise ratio of the background noise (dB)
+    min_peak: float = 0.3  # the instrument's peak amplitude (full scale 1), drawn per clip from this ...
+    max_peak: float = 0.8  # ... to this
+    max_tilt_db: float = 0.0  # EQ: the instrument's spectrum tilts by a slope drawn per clip within ± this (dB per octave)
     eval_fraction: float = 0.2  # fraction of clips in eval_segments.csv (the test set), in whole runs of 16
     crf: int = 23  # H.264 quality (lower: better and bigger)
     encoder_threads: int = 2  # x264 threads per clip; part of the bytes, so fixed (1: the least CPU, see `synth`)
     aac_coder: str = 'twoloop'  # FFmpeg's AAC coder: 'twoloop' (its default) or 'fast' (half the time, see `synth`)
 
     def __post_init__(self):
-        if self.width % 128 or self.height % 2:
-            raise ValueError(f'SynthConfig: width must be a multiple of 128 and height even, got {self.width}x{self.height}')
+        object.__setattr__(self, 'picture_styles', tuple(self.picture_styles))  # synth_config.json gives a list back
+        if self.width < 2 or self.height < 2 or self.width % 2 or self.height % 2:
+            raise ValueError(f'SynthConfig: width and height must be even and 2 or more, got {self.width}x{self.height}')
+        if not self.picture_styles or set(self.picture_styles) - set(PICTURE_STYLES):
+            raise ValueError(f'SynthConfig: picture_styles {self.picture_styles!r}: must be some of {PICTURE_STYLES}')
+        if self.timbres not in ('fixed', 'train', 'shifted'):
+            raise ValueError(f"SynthConfig: timbres {self.timbres!r}: must be 'fixed', 'train' or 'shifted'")
+        if not 0 < self.min_peak <= self.max_peak <= 1:
+            raise ValueError(f'SynthConfig: min_peak {self.min_peak}, max_peak {self.max_peak}: need 0 < min_peak <= max_peak <= 1')
+
+    @classmethod
+    def varied(cls,
+               **knobs,  # knobs to set besides the preset's (duration, frame size, encoders, ...)
+               ) -> SynthConfig:
+        "Training scenes with more variety: 3D and modern pictures, every training timbre, wider sizes and loudness, an EQ."
+        return cls(**{**dict(picture_styles=('3d', 'modern'), timbres='train', min_size=0.15, max_size=0.65,
+                             min_peak=0.05, max_peak=0.9, max_tilt_db=3.0), **knobs})
+
+    @classmethod
+    def shifted(cls,
+                **knobs,  # knobs to set besides the preset's (duration, encoders, ...)
+                ) -> SynthConfig:
+        "A test set unlike training: flat pictures, held-out timbres, 480x360 frames at 30 fps, 44.1 kHz audio, every clip listed for testing."
+        return cls(**{**dict(picture_styles=('flat',), timbres='shifted', width=480, height=360, fps=30, sample_rate=44_100,
+                             eval_fraction=1.0), **knobs})
 
 # %% ../nbs/03a_synth_scenes.ipynb 14
 _YTID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
@@ -101,6 +135,11 @@ def _ytid(rng, index):
     return ''.join(chars)
 
 # %% ../nbs/03a_synth_scenes.ipynb 16
+def _timbre(synth_class, timbres):
+    "The GM programs (drum kits for percussion) and drum keys `synth_class` is played with under `timbres`."
+    if timbres == 'shifted': return synth_class.shifted_programs, synth_class.shifted_drum_keys
+    return synth_class.programs[:1] if timbres == 'fixed' else synth_class.programs, synth_class.drum_keys
+
 _PENTATONIC = np.array([0, 2, 4, 7, 9])
 
 def _melody(rng, synth_class, tempo, duration, config):
@@ -117,7 +156,7 @@ def _melody(rng, synth_class, tempo, duration, config):
     return events
 
 def _percussion(rng, synth_class, tempo, duration, config):
-    eighth, keys = 30 / tempo, synth_class.drum_keys
+    eighth, keys = 30 / tempo, _timbre(synth_class, config.timbres)[1]
     bar = [rng.choice(keys, rng.integers(1, min(2, len(keys)) + 1), replace=False) if rng.random() < 0.7 else []
            for _ in range(8)]
     events, start = [], rng.uniform(0, 1)
@@ -141,15 +180,15 @@ _EVENTS = {'melody': _melody, 'percussion': _percussion, 'hammer': _strokes, 'sa
 
 # %% ../nbs/03a_synth_scenes.ipynb 18
 @cache
-def _sprite(stem):
-    "The Fluent Emoji picture `stem` as RGBA, cropped to its opaque part."
-    picture = Image.open(files('objects_that_sound')/'data'/'emoji'/f'{stem}.webp').convert('RGBA')
+def _sprite(stem, style):
+    "The Fluent Emoji picture `stem` in `style` as RGBA, cropped to its opaque part."
+    picture = Image.open(files('objects_that_sound')/'data'/'emoji'/style/f'{stem}.webp').convert('RGBA')
     return picture.crop(picture.getchannel('A').getbbox())
 
 @lru_cache(maxsize=1024)
-def _sized_sprite(stem, width, height):
-    "The picture `stem` resized to `width` x `height` (cached: a picture takes few sizes in a clip)."
-    return _sprite(stem).resize((width, height), Image.BILINEAR)
+def _sized_sprite(stem, style, width, height):
+    "The picture `stem` in `style` resized to `width` x `height` (cached: a picture takes few sizes in a clip)."
+    return _sprite(stem, style).resize((width, height), Image.BILINEAR)
 
 def _track(rng, aspect, config, pulse_scale):
     "(T, 4) integer boxes of one moving picture; `pulse_scale` is (T,) the extra growth at onsets."
@@ -191,9 +230,11 @@ class ClipPlan:
     events: list  # (start, end, pitch, velocity) of every note or stroke
     snr_db: float  # background noise level
     on_screen: bool  # whether the sounding instrument is drawn
-    objects: list  # instruments in drawing order: dicts with synth_class, sounding, boxes (T, 4)
-    clutter: list  # silent pictures: dicts with name, picture, box (4,)
+    objects: list  # instruments in drawing order: dicts with synth_class, sounding, style, boxes (T, 4)
+    clutter: list  # silent pictures: dicts with name, picture, style, box (4,)
     background: dict  # parameters of the procedural background
+    program: int | None = None  # the GM program (the drum kit, for percussion) that plays the music; None: synthesised
+    tilt_db: float = 0.0  # the instrument's EQ, dB per octave
 
     @property
     def clip_id(self): from objects_that_sound.audioset import clip_id; return clip_id(self.ytid, self.start_seconds)  # the library's one naming rule
@@ -203,9 +244,9 @@ class ClipPlan:
     def onsets(self): return sorted({round(e[0], 6) for e in self.events})
 
 # %% ../nbs/03a_synth_scenes.ipynb 21
-def _place(rng, synth_class, config, placed, pulse_scale):
-    "A track for `synth_class` that starts overlapping the `placed` boxes little (20 tries)."
-    aspect = _sprite(synth_class.picture).width / _sprite(synth_class.picture).height
+def _place(rng, synth_class, style, config, placed, pulse_scale):
+    "A track for `synth_class` drawn in `style` that starts overlapping the `placed` boxes little (20 tries)."
+    aspect = _sprite(synth_class.picture, style).width / _sprite(synth_class.picture, style).height
     for _ in range(20):
         boxes = _track(rng, aspect, config, pulse_scale)
         if all(_iou(boxes[0], other[0]) < 0.2 for other in placed): break
@@ -233,26 +274,32 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
     on_screen = bool(rng.random() >= config.off_screen)
     others = [SYNTH_CLASSES[i] for i in rng.permutation(len(SYNTH_CLASSES)) if SYNTH_CLASSES[i] != synth_class]
     instruments = ([synth_class] if on_screen else []) + others[:rng.integers(0, config.max_distractors + 1)]
+    looks = np.random.default_rng([seed, index, 4])  # timbre, EQ and picture styles
+    programs, _ = _timbre(synth_class, config.timbres)
+    program = int(looks.choice(programs)) if programs else None
+    tilt_db = float(looks.uniform(-config.max_tilt_db, config.max_tilt_db))
     onsets = sorted({e[0] for e in events})
     objects, placed = [], []
     for c in instruments:
         pulse_scale = _pulse(onsets, config) if c == synth_class else np.ones(round(config.duration * config.fps))
-        boxes = _place(rng, c, config, placed, pulse_scale)
+        style = str(looks.choice(config.picture_styles))
+        boxes = _place(rng, c, style, config, placed, pulse_scale)
         placed.append(boxes)
-        objects.append(dict(synth_class=c, sounding=c == synth_class, boxes=boxes))
+        objects.append(dict(synth_class=c, sounding=c == synth_class, style=style, boxes=boxes))
     objects = [objects[i] for i in rng.permutation(len(objects))]  # random drawing order
     clutter = []
     for name in rng.permutation(list(CLUTTER_PICTURES))[:rng.integers(0, config.max_clutter + 1)]:
-        picture = _sprite(CLUTTER_PICTURES[name])
+        style = str(looks.choice(config.picture_styles))
+        picture = _sprite(CLUTTER_PICTURES[name], style)
         h = rng.uniform(0.15, 0.35) * config.height
         w = h * picture.width / picture.height
         x, y = rng.uniform(0, config.width - w), rng.uniform(0, config.height - h)
-        clutter.append(dict(name=str(name), picture=CLUTTER_PICTURES[name],
+        clutter.append(dict(name=str(name), picture=CLUTTER_PICTURES[name], style=style,
                             box=[int(x), int(y), int(x) + max(int(w), 1), int(y) + max(int(h), 1)]))
     background = dict(kind=str(rng.choice(['gradient', 'blobs', 'stripes'])), colours=rng.integers(0, 256, (2, 3)).tolist(),
                       angle=float(rng.uniform(0, np.pi)), scale=float(rng.uniform(0.05, 0.4)), grain=float(rng.uniform(0, 12)))
     return ClipPlan(index, seed, ytid, start, split, synth_class, float(tempo), events,
-                    float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background)
+                    float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background, program, tilt_db)
 
 # %% ../nbs/03a_synth_scenes.ipynb 26
 _SOUNDFONT_RATE = 48_000  # Hz: midirenderer renders the SoundFont at this rate
@@ -261,36 +308,51 @@ _SOUNDFONT_RATE = 48_000  # Hz: midirenderer renders the SoundFont at this rate
 def _soundfont():
     return (Path(pretty_midi.__file__).parent/'TimGM6mb.sf2').read_bytes()
 
-def _render_midi(plan, n):
+_TOOL_SOUNDS = {  # the tools' synthesis parameters: (low, high) ranges drawn per clip, the click's decay (s) fixed; held out disjoint from training
+    'train': dict(modes=(600, 5000), decays=(0.03, 0.25), click=0.004, band=(800, 2500), band_ratio=(2, 4), rasp=(40, 90)),
+    'shifted': dict(modes=(150, 550), decays=(0.008, 0.025), click=0.0015, band=(2600, 5000), band_ratio=(1.3, 1.9), rasp=(100, 180)),
+}
+
+def _resampled(sound, rate):
+    "`sound` rendered at the SoundFont's rate, at `rate` Hz: its spectrum cut (or zero-padded) by the FFT."
+    if rate == _SOUNDFONT_RATE: return sound
+    n = round(len(sound) * rate / _SOUNDFONT_RATE)
+    return (np.fft.irfft(np.fft.rfft(sound), n) * (n / len(sound))).astype(np.float32)
+
+def _render_midi(plan, n, sample_rate):
     midi = pretty_midi.PrettyMIDI(initial_tempo=plan.tempo)
-    c = plan.synth_class
-    instrument = pretty_midi.Instrument(program=c.program, is_drum=c.sound == 'percussion')
+    instrument = pretty_midi.Instrument(program=plan.program, is_drum=plan.synth_class.sound == 'percussion')
     instrument.notes = [pretty_midi.Note(velocity=v, pitch=p, start=s, end=e) for s, e, p, v in plan.events]
     midi.instruments.append(instrument)
     buffer = io.BytesIO(); midi.write(buffer)
     with wave.open(io.BytesIO(midirenderer.render_wave_from(_soundfont(), buffer.getvalue()))) as w:
         if w.getframerate() != _SOUNDFONT_RATE or w.getsampwidth() != 2: raise RuntimeError(f'midirenderer gave {w.getframerate()} Hz, {w.getsampwidth()} bytes')
         stereo = np.frombuffer(w.readframes(w.getnframes()), np.int16).reshape(-1, w.getnchannels())
-    mono = stereo.mean(1, dtype=np.float32)[:n] / 32768
+    mono = _resampled(stereo.mean(1, dtype=np.float32) / 32768, sample_rate)[:n]
     return np.pad(mono, (0, n - len(mono)))
 
-def _synthesised(plan, n, sample_rate, rng):
+def _synthesised(plan, n, sample_rate, rng, ranges):
     out, t = np.zeros(n, np.float32), np.arange(n) / sample_rate
     if plan.synth_class.sound == 'hammer':
-        modes, decays = rng.uniform(600, 5000, 3), rng.uniform(0.03, 0.25, 3)
+        modes, decays = rng.uniform(*ranges['modes'], 3), rng.uniform(*ranges['decays'], 3)
         length = int(6 * decays.max() * sample_rate); u = t[:length]  # a strike rings until it is inaudible
-        strike = rng.normal(size=length) * np.exp(-u / 0.004) + sum(np.sin(2 * np.pi * f * u) * np.exp(-u / d) for f, d in zip(modes, decays))
+        strike = rng.normal(size=length) * np.exp(-u / ranges['click']) + sum(np.sin(2 * np.pi * f * u) * np.exp(-u / d) for f, d in zip(modes, decays))
         for s, e, _, v in plan.events:
             i = int(round(s * sample_rate)); j = min(n, i + length)
             out[i:j] += v / 127 * strike[:j - i]
     else:
         spectrum = np.fft.rfft(rng.normal(size=n)); freq = np.fft.rfftfreq(n, 1 / sample_rate)
-        low = rng.uniform(800, 2500); spectrum[(freq < low) | (freq > low * rng.uniform(2, 4))] = 0
-        rasp = np.fft.irfft(spectrum, n) * (1 + 0.7 * np.sin(2 * np.pi * rng.uniform(40, 90) * t))
+        low = rng.uniform(*ranges['band']); spectrum[(freq < low) | (freq > low * rng.uniform(*ranges['band_ratio']))] = 0
+        rasp = np.fft.irfft(spectrum, n) * (1 + 0.7 * np.sin(2 * np.pi * rng.uniform(*ranges['rasp']) * t))
         for s, e, _, v in plan.events:
             i, j = int(round(s * sample_rate)), int(round(e * sample_rate))
             out[i:j] += v / 127 * rasp[i:j] * np.sin(np.pi * np.arange(j - i) / (j - i)) ** 0.5
     return out
+
+def _tilted(sound, tilt_db, sample_rate):
+    "`sound` with its spectrum tilted by `tilt_db` dB per octave about 1 kHz (flat below 100 Hz and above 10 kHz)."
+    freq = np.clip(np.fft.rfftfreq(len(sound), 1 / sample_rate), 100, 10_000)
+    return np.fft.irfft(np.fft.rfft(sound) * 10 ** (tilt_db * np.log2(freq / 1000) / 20), len(sound)).astype(np.float32)
 
 def _pink_noise(rng, n):
     spectrum = np.fft.rfft(rng.normal(size=n)) / np.sqrt(np.maximum(np.arange(n // 2 + 1), 1))
@@ -305,26 +367,29 @@ def render_audio(plan: ClipPlan,  # the clip
     "The clip's soundtrack: (duration * sample_rate,) float32 mono in [-1, 1]."
     n = round(config.duration * config.sample_rate)
     rng = np.random.default_rng([plan.seed, plan.index, 2])
-    sound = _render_midi(plan, n) if plan.synth_class.sound in ('melody', 'percussion') else _synthesised(plan, n, config.sample_rate, rng)
-    sound *= rng.uniform(0.3, 0.8) / max(np.abs(sound).max(), 1e-6)
+    if plan.synth_class.sound in ('melody', 'percussion'): sound = _render_midi(plan, n, config.sample_rate)
+    else: sound = _synthesised(plan, n, config.sample_rate, rng, _TOOL_SOUNDS['shifted' if config.timbres == 'shifted' else 'train'])
+    if plan.tilt_db: sound = _tilted(sound, plan.tilt_db, config.sample_rate)
+    sound *= rng.uniform(config.min_peak, config.max_peak) / max(np.abs(sound).max(), 1e-6)
     if noise: sound += _pink_noise(rng, n) * np.sqrt(np.mean(sound ** 2)) * 10 ** (-plan.snr_db / 20)
     return np.clip(sound, -1, 1).astype(np.float32)
 
-# %% ../nbs/03a_synth_scenes.ipynb 31
+# %% ../nbs/03a_synth_scenes.ipynb 34
 def ground_truth(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  ) -> dict:
     "The clip's ground-truth record, as written to `ground_truth.jsonl`."
     return dict(clip_id=plan.clip_id, file=plan.file, ytid=plan.ytid, start_seconds=float(plan.start_seconds),
                 end_seconds=float(plan.start_seconds + config.duration), split=plan.split,
-                label=plan.synth_class.label, name=plan.synth_class.name, on_screen=plan.on_screen,
+                label=plan.synth_class.label, name=plan.synth_class.name, program=plan.program, on_screen=plan.on_screen,
                 frame_size=[config.width, config.height], fps=config.fps, n_frames=round(config.duration * config.fps),
                 sample_rate=config.sample_rate, onsets=plan.onsets, snr_db=round(plan.snr_db, 2), tempo=round(plan.tempo, 2),
-                objects=[dict(label=o['synth_class'].label, name=o['synth_class'].name, sounding=o['sounding'],
+                tilt_db=round(plan.tilt_db, 2),
+                objects=[dict(label=o['synth_class'].label, name=o['synth_class'].name, sounding=o['sounding'], style=o['style'],
                               boxes=o['boxes'].tolist()) for o in plan.objects],
-                clutter=[dict(name=c['name'], box=c['box']) for c in plan.clutter])
+                clutter=[dict(name=c['name'], style=c['style'], box=c['box']) for c in plan.clutter])
 
-# %% ../nbs/03a_synth_scenes.ipynb 34
+# %% ../nbs/03a_synth_scenes.ipynb 37
 def _background(plan, config):
     "The clip's background with its clutter pictures pasted on, an RGBA image."
     W, H, b = config.width, config.height, plan.background
@@ -341,7 +406,7 @@ def _background(plan, config):
     canvas = Image.fromarray(np.clip(image, 0, 255).astype(np.uint8)).convert('RGBA')
     for item in plan.clutter:
         x1, y1, x2, y2 = item['box']
-        canvas.alpha_composite(_sized_sprite(item['picture'], x2 - x1, y2 - y1), (x1, y1))
+        canvas.alpha_composite(_sized_sprite(item['picture'], item['style'], x2 - x1, y2 - y1), (x1, y1))
     return canvas
 
 def render_frames(plan: ClipPlan,  # the clip
@@ -354,11 +419,11 @@ def render_frames(plan: ClipPlan,  # the clip
         frame = background.copy()
         for o in plan.objects:
             x1, y1, x2, y2 = (int(v) for v in o['boxes'][k])
-            frame.alpha_composite(_sized_sprite(o['synth_class'].picture, x2 - x1, y2 - y1), (x1, y1))
+            frame.alpha_composite(_sized_sprite(o['synth_class'].picture, o['style'], x2 - x1, y2 - y1), (x1, y1))
         frames[k] = np.asarray(frame.convert('RGB'))
     return frames
 
-# %% ../nbs/03a_synth_scenes.ipynb 36
+# %% ../nbs/03a_synth_scenes.ipynb 39
 def show_ground_truth(record: dict,  # a clip's ground truth (`ground_truth`, or a line of ground_truth.jsonl)
                       frame: np.ndarray,  # (H, W, 3) the clip's frame number `k`
                       k: int = 0,  # frame number

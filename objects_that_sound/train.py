@@ -28,7 +28,7 @@ from .core import FRAME_SIZE, PAPER_SAMPLE_RATE, RESIZE, InputError, atomic_writ
 from .augment import avc_batch_transforms
 from .avc_plan import AVCSampler
 from .sampling import AVCDataLoader, avc_dataloaders
-from .models import count_parameters
+from .models import VISION_STRIDE, count_parameters
 from .networks import NETWORKS, AVCNetwork, make_network
 from .transfer import transfer_state
 from .learner import OBJECTIVES, avc_learner, avc_metrics, calibrate_decision
@@ -59,12 +59,13 @@ class TrainingPreset:
     centre_embeddings: bool = False  # not in the paper: AVE-Net's embeddings centred before normalising (see models)
     schedule: str = 'paper'  # learning rate: 'paper' (×0.94 every 16 epochs) or 'cosine' (to 0 over the run; not the paper's)
     keep_best: bool = False  # end with the epoch of the best validation ROC AUC instead of the last
+    vision_stride: int = VISION_STRIDE  # pixels per cell of the vision map: 16 (the paper's) or 8 (a heatmap twice as fine; see models)
 
     def __post_init__(self):
         "Refuse a preset no network can train with, naming the field."
-        choices = dict(network=NETWORKS, loss=OBJECTIVES, schedule=('paper', 'cosine'))
+        choices = dict(network=NETWORKS, loss=OBJECTIVES, schedule=('paper', 'cosine'), vision_stride=(VISION_STRIDE, 8))
         for field, allowed in choices.items():
-            if getattr(self, field) not in allowed: raise InputError(f'{field} {getattr(self, field)!r}: choose one of {", ".join(allowed)}')
+            if getattr(self, field) not in allowed: raise InputError(f'{field} {getattr(self, field)!r}: choose one of {", ".join(map(str, allowed))}')
         least = dict(width=1e-9, image_size=16, resize=self.image_size, sample_rate=2_000, temperature=1e-9, bs=1, lr=1e-12, epochs=1,
                      pairs_per_epoch=1, valid_pairs=2)
         why = dict(image_size="the vision ConvNet's map is 1/16 of the frame", resize='the crop is taken from the resized frame',
@@ -203,7 +204,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
                           seed=seed, num_workers=workers, train_positive_fraction=1.0 if preset.loss == 'contrastive' else 0.5)
     _check_enough_data(dls, train, preset.bs)
     options = dict(centre_embeddings=True) if preset.centre_embeddings else {}
-    network = make_network(preset.network, preset.width, preset.sample_rate, **options)
+    network = make_network(preset.network, preset.width, preset.sample_rate, vision_stride=preset.vision_stride, **options)
     if warm_start:
         left = transfer_state(_model_state(warm_start), network)
         if left and rank_distrib() == 0: print(f'started from {warm_start}; left as initialised: {", ".join(left)}')
@@ -287,7 +288,7 @@ def load_trained_network(run: str | Path,  # a run folder written by `train_on_c
     if not (run/'models'/f'{model}.pth').is_file(): raise InputError(f'{run}: no models/{model}.pth (has the run finished?)')
     settings = json.loads((run/'settings.json').read_text())
     options = dict(centre_embeddings=True) if settings.get('centre_embeddings') else {}
-    network = make_network(settings['network'], settings['width'], settings['sample_rate'], **options)
+    network = make_network(settings['network'], settings['width'], settings['sample_rate'], vision_stride=settings.get('vision_stride', VISION_STRIDE), **options)
     network.load_state_dict(_model_state(run/'models'/f'{model}.pth'))
     return network.eval()
 
