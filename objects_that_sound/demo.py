@@ -111,6 +111,9 @@ def headline(measured: dict,  # one network on one test set: {'avc', 'evaluation
         row = evaluation['localization']['all frames'][evaluation['network']]
         numbers['pointing'] = row['pointing']
         numbers |= {f'{metric} ({rule})': row[rule][metric] for rule in LOCALIZATION_RULES for metric in ('cIoU', 'cIoU@0.5', 'AUC')}
+        tables = evaluation['localization']
+        if 'with silent instruments' in tables: numbers['peak on a silent instrument, own sound'] = tables['with silent instruments'][evaluation['network']]['peak on silent']
+        if 'mismatched audio' in tables: numbers['pointing, a silent instrument heard'] = tables['mismatched audio'][evaluation['network']]['pointing']
     return numbers
 
 # %% ../nbs/17_demo.ipynb 16

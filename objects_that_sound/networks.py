@@ -124,10 +124,13 @@ class AVOLNet(AVCNetwork):
         "Audio embedding, (B, n) → (B, 128)."
         return self.audio_head(self.audio_feature_map(waveform))
 
+    def calibrated(self, similarity: torch.Tensor) -> torch.Tensor:
+        "conv7 on scalar products of any shape: a 1×1 convolution of one channel is the affine map weight · s + bias."
+        return similarity * self.conv7.weight.view(()) + self.conv7.bias.view(())
+
     def similarity_map(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
         "conv7 of the scalar products of aligned pairs at every location, (B, 128, h, w) × (B, 128) → (B, h, w)."
-        similarity = torch.einsum('bchw,bc->bhw', vision, audio).unsqueeze(1)  # (B, 1, h, w)
-        return self.conv7(similarity).squeeze(1)
+        return self.calibrated(torch.einsum('bchw,bc->bhw', vision, audio))
 
     def heatmap(self, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
         "Per-location probability that the location is making the sound, (B, h, w) in (0, 1)."
@@ -140,8 +143,8 @@ class AVOLNet(AVCNetwork):
 
     def score_matrix(self, vision: torch.Tensor, audio: torch.Tensor) -> torch.Tensor:
         "Score of every frame with every sound: the largest calibrated similarity over the frame's locations, (B_v, B_a)."
-        similarity = torch.einsum('vchw,ac->vahw', vision, audio)  # (B_v, B_a, h, w)
-        return self.conv7(similarity.flatten(0, 1).unsqueeze(1)).amax(dim=(1, 2, 3)).view(len(vision), len(audio))
+        similarity = vision.flatten(2).transpose(1, 2) @ audio.T  # (B_v, h·w, 128) @ (128, B_a) → (B_v, h·w, B_a)
+        return self.calibrated(similarity).amax(dim=1)
 
     def calibrate(self, scale: float, bias: float):
         "Make conv7's calibration `scale` · similarity + `bias` (the maximum over locations needs `scale` > 0)."
@@ -150,7 +153,7 @@ class AVOLNet(AVCNetwork):
             self.conv7.weight.mul_(scale)
             self.conv7.bias.mul_(scale).add_(bias)
 
-# %% ../nbs/08a_networks.ipynb 36
+# %% ../nbs/08a_networks.ipynb 38
 NETWORKS = {'ave': AVENet, 'l3': L3Net, 'avol': AVOLNet}
 
 def make_network(name: str,  # 'ave' (AVE-Net), 'l3' (L³-Net) or 'avol' (AVOL-Net)

@@ -114,9 +114,8 @@ class SynthConfig:
     def varied(cls,
                **knobs,  # knobs to set besides the preset's (duration, frame size, encoders, ...)
                ) -> SynthConfig:
-        "Training scenes with more variety: 3D and modern pictures, every training timbre, wider sizes and loudness, an EQ."
-        return cls(**{**dict(picture_styles=('3d', 'modern'), timbres='train', min_size=0.15, max_size=0.65,
-                             min_peak=0.05, max_peak=0.9, max_tilt_db=3.0), **knobs})
+        "Training scenes with more variety: 3D and modern pictures, every training timbre, an EQ."
+        return cls(**{**dict(picture_styles=('3d', 'modern'), timbres='train', max_tilt_db=3.0), **knobs})
 
     @classmethod
     def shifted(cls,
