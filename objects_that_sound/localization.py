@@ -11,9 +11,9 @@ import numpy as np
 from .core import FRAME_SIZE, InputError
 
 # %% auto 0
-__all__ = ['MEDIAN_KEEP', 'POINTING_TOLERANCE', 'AUC_THRESHOLDS', 'check_boxes', 'Annotation', 'gt_map', 'prediction_map',
-           'binarise', 'mean_box_area', 'ciou', 'pointing_hit', 'success_rates', 'ciou_auc', 'perfect_map',
-           'score_image', 'localization_metrics']
+__all__ = ['MEDIAN_KEEP', 'SMOOTHING', 'POINTING_TOLERANCE', 'AUC_THRESHOLDS', 'check_boxes', 'Annotation', 'gt_map',
+           'prediction_map', 'binarise', 'mean_box_area', 'ciou', 'pointing_hit', 'success_rates', 'ciou_auc',
+           'perfect_map', 'score_image', 'localization_metrics']
 
 # %% ../nbs/15_localization.ipynb 6
 def check_boxes(boxes,  # a list of [x1, y1, x2, y2] (or a (K, 4) array)
@@ -65,11 +65,18 @@ def _bilinear_weights(n_in, n_out, align_corners):
     np.add.at(weights, (out, below), 1 - fraction); np.add.at(weights, (out, above), fraction)
     return weights
 
+def _gaussian_weights(n, sigma):
+    "(n, n) matrix of 1-D Gaussian smoothing of standard deviation `sigma` pixels, each row a weighted mean (renormalised at the edges)."
+    offsets = np.arange(n)[:, None] - np.arange(n)[None, :]
+    weights = np.exp(-offsets ** 2 / (2 * sigma ** 2))
+    return weights / weights.sum(1, keepdims=True)
+
 def prediction_map(heatmap,  # (h, w) array or tensor, any resolution
                    size: int = FRAME_SIZE,  # side of the map it is compared at
                    align_corners: bool = False,  # False: each cell at the centre of its block of pixels (LVS); True: EZ-VSL's corners
+                   smoothing: float = 0,  # σ of a Gaussian smoothing after upsampling, as a fraction of the side; 0: none (see `SMOOTHING`)
                    ) -> np.ndarray:  # (size, size) float64 in [0, 1], or constant
-    "The heatmap upsampled bilinearly to (size, size) and min-max normalised; a constant heatmap stays constant."
+    "The heatmap upsampled bilinearly to (size, size), smoothed if asked, and min-max normalised; a constant heatmap stays constant."
     if hasattr(heatmap, 'detach'): heatmap = heatmap.detach().cpu().numpy()  # a tensor, on any device
     heatmap = np.asarray(heatmap, dtype=np.float64)
     if heatmap.ndim != 2: raise ValueError(f'a heatmap is (h, w), got shape {heatmap.shape}')
@@ -78,6 +85,9 @@ def prediction_map(heatmap,  # (h, w) array or tensor, any resolution
     if heatmap.shape != (size, size):  # (either corner rule maps a map onto its own size unchanged)
         rows, columns = _bilinear_weights(heatmap.shape[0], size, align_corners), _bilinear_weights(heatmap.shape[1], size, align_corners)
         upsampled = rows @ heatmap @ columns.T  # (size, h) @ (h, w) @ (w, size) → (size, size)
+    if smoothing:
+        weights = _gaussian_weights(size, smoothing * size)
+        upsampled = weights @ upsampled @ weights.T  # the same smoothing along rows and columns
     return (upsampled - upsampled.min()) / (upsampled.max() - upsampled.min())
 
 # %% ../nbs/15_localization.ipynb 20
@@ -93,6 +103,9 @@ def binarise(prediction: np.ndarray,  # (H, W) prediction map
     return (prediction >= threshold).astype(np.float64)
 
 # %% ../nbs/15_localization.ipynb 23
+SMOOTHING = 1 / 8  # σ of the Gaussian every map is smoothed with in the protocol, a fraction of the frame's side (28 pixels at 224)
+
+# %% ../nbs/15_localization.ipynb 26
 def mean_box_area(annotations,  # `Annotation`s: a list, or a dict (its values); for the box-area rule, the training set's
                   size: int = FRAME_SIZE,  # side of the maps
                   ) -> float:  # in (0, 1]
@@ -101,14 +114,14 @@ def mean_box_area(annotations,  # `Annotation`s: a list, or a dict (its values);
     if not annotations: raise InputError('mean_box_area needs at least one annotation')
     return float(np.mean([gt_map(annotation, size).mean() for annotation in annotations]))
 
-# %% ../nbs/15_localization.ipynb 26
+# %% ../nbs/15_localization.ipynb 29
 def ciou(mask: np.ndarray,  # (H, W) binary prediction B
          gt: np.ndarray,  # (H, W) ground-truth map G, values in {0, ½, 1}
          ) -> float:
     "cIoU = Σ(B·G) / (ΣG + Σ B·[G = 0])."
     return float((mask * gt).sum() / (gt.sum() + (mask * (gt == 0)).sum()))
 
-# %% ../nbs/15_localization.ipynb 32
+# %% ../nbs/15_localization.ipynb 35
 POINTING_TOLERANCE = 15  # pixels at 224: the pointing game's usual tolerance (Zhang et al., ECCV 2016)
 
 def _peak(prediction):
@@ -126,7 +139,7 @@ def pointing_hit(prediction: np.ndarray,  # (H, W) prediction map
     rows, columns = np.nonzero(gt)
     return bool(((rows - y) ** 2 + (columns - x) ** 2 <= tolerance ** 2).any())
 
-# %% ../nbs/15_localization.ipynb 36
+# %% ../nbs/15_localization.ipynb 39
 AUC_THRESHOLDS = 0.05 * np.arange(21)  # t = 0, 0.05, …, 1: where the success rate is sampled for the AUC
 
 def success_rates(cious,  # cIoU of each frame
@@ -135,7 +148,7 @@ def success_rates(cious,  # cIoU of each frame
     "s(t): the share of frames whose cIoU is ≥ t, for each threshold t."
     return (np.asarray(cious, dtype=np.float64)[None, :] >= np.asarray(thresholds)[:, None]).mean(1)
 
-# %% ../nbs/15_localization.ipynb 38
+# %% ../nbs/15_localization.ipynb 41
 def ciou_auc(cious,  # cIoU of each frame
              thresholds=AUC_THRESHOLDS,  # where s(t) is sampled
              ) -> float:
@@ -143,7 +156,7 @@ def ciou_auc(cious,  # cIoU of each frame
     s, t = success_rates(cious, thresholds), np.asarray(thresholds)
     return float(((s[1:] + s[:-1]) / 2 * np.diff(t)).sum())
 
-# %% ../nbs/15_localization.ipynb 41
+# %% ../nbs/15_localization.ipynb 44
 def perfect_map(annotation: Annotation,  # the frame's boxes
                 size: int = FRAME_SIZE,  # side of the map
                 ) -> np.ndarray:  # (size, size) in (0, 1], no two pixels equal
@@ -155,21 +168,22 @@ def perfect_map(annotation: Annotation,  # the frame's boxes
     ranks = np.empty(size * size); ranks[best_first] = np.arange(size * size, 0, -1)
     return ranks.reshape(size, size) / (size * size)
 
-# %% ../nbs/15_localization.ipynb 44
+# %% ../nbs/15_localization.ipynb 47
 def score_image(heatmap,  # (h, w) array or tensor
                 annotation: Annotation,  # the frame's boxes
                 rules: dict[str, float] | None = None,  # rule name → share of pixels kept (`binarise`); None: the median rule, {'median': 0.5}
                 size: int = FRAME_SIZE,  # side of the maps
                 tolerance: float = 0,  # pointing game: pixels (at `size`) the maximum may lie outside the box
                 align_corners: bool = False,  # upsampling's corner rule (see `prediction_map`)
+                smoothing: float = 0,  # σ of the Gaussian smoothing, a fraction of the side (see `prediction_map`)
                 ) -> dict:  # {'cIoU': {rule: cIoU}, 'pointing': hit, 'peak on silent': hit}
     "One frame's cIoU under each binarisation rule, its pointing-game hit, and whether its maximum lies on a silent object."
-    prediction, gt = prediction_map(heatmap, size, align_corners), gt_map(annotation, size)
+    prediction, gt = prediction_map(heatmap, size, align_corners, smoothing), gt_map(annotation, size)
     silent = gt_map(Annotation(annotation.silent), size) if len(annotation.silent) else np.zeros_like(gt)
     return {'cIoU': {rule: ciou(binarise(prediction, keep), gt) for rule, keep in (rules or {'median': MEDIAN_KEEP}).items()},
             'pointing': pointing_hit(prediction, gt, tolerance), 'peak on silent': pointing_hit(prediction, silent, tolerance)}
 
-# %% ../nbs/15_localization.ipynb 46
+# %% ../nbs/15_localization.ipynb 49
 def _pairs(heatmaps, annotations):
     "(heatmap, annotation) pairs, matched by clip id when both are dicts, by position when both are sequences."
     if isinstance(heatmaps, dict) != isinstance(annotations, dict):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .core import FRAME_SIZE, InputError
-from .localization import MEDIAN_KEEP, Annotation, gt_map, localization_metrics, mean_box_area, perfect_map
+from .localization import MEDIAN_KEEP, SMOOTHING, Annotation, gt_map, localization_metrics, mean_box_area, perfect_map
 
 # %% auto 0
 __all__ = ['centre_gaussian', 'best_box', 'box_map', 'localization_rules', 'rows_to_table', 'table_to_rows', 'localization_table']
@@ -105,6 +105,7 @@ def localization_table(heatmaps,  # the method's heatmaps, as `localization_metr
                        train_annotations=None,  # a training set's annotations: the box-area rule and the best box (both left out if None)
                        method: str = 'method',  # the method's row name
                        seed: int = 0,  # seed of the random baseline
+                       smoothing: float = SMOOTHING,  # σ of the Gaussian every map but the ceiling is smoothed with, a fraction of the side
                        **options,  # `score_image`'s size, tolerance, align_corners
                        ) -> pd.DataFrame:  # rows: method, baselines, ceiling; columns (rule, metric) as `rows_to_table`
     "`localization_metrics` of a method, the trivial baselines and a perfect map under both binarisation rules, by the same code."
@@ -114,11 +115,11 @@ def localization_table(heatmaps,  # the method's heatmaps, as `localization_metr
     shape = tuple(np.shape(heatmaps[keys[0]] if keys else heatmaps[0]))  # the random maps' resolution: the method's
     truths = [annotations[key] for key in keys] if keys else list(annotations)  # in the heatmaps' order
     rules = localization_rules(train_annotations, size)
-    def score(maps): return localization_metrics(dict(zip(keys, maps)) if keys else list(maps), annotations, rules, **options)
-    rows = {method: localization_metrics(heatmaps, annotations, rules, **options), 'centre Gaussian': score([centre_gaussian(size)] * n),
+    def score(maps, smoothing=smoothing): return localization_metrics(dict(zip(keys, maps)) if keys else list(maps), annotations, rules, smoothing=smoothing, **options)
+    rows = {method: localization_metrics(heatmaps, annotations, rules, smoothing=smoothing, **options), 'centre Gaussian': score([centre_gaussian(size)] * n),
             'whole frame': score([np.ones((size, size))] * n), f'random (seed {seed})': score(np.random.default_rng(seed).random((n, *shape)))}
     if train_annotations is not None: rows['best box (train)'] = score([box_map(best_box(train_annotations, size=size)[0], size)] * n)
-    rows['ceiling (perfect map)'] = score([perfect_map(annotation, size) for annotation in truths])
+    rows['ceiling (perfect map)'] = score([perfect_map(annotation, size) for annotation in truths], smoothing=0)  # the rule's ceiling: unsmoothed
     table = rows_to_table(rows)
     table.attrs['rules'] = rules
     return table
