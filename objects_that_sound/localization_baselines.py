@@ -106,6 +106,7 @@ def localization_table(heatmaps,  # the method's heatmaps, as `localization_metr
                        method: str = 'method',  # the method's row name
                        seed: int = 0,  # seed of the random baseline
                        smoothing: float = SMOOTHING,  # σ of the Gaussian every map but the ceiling is smoothed with, a fraction of the side
+                       train_box: np.ndarray | None = None,  # the best fixed box if already found on `train_annotations` (`best_box`); None: found here
                        **options,  # `score_image`'s size, tolerance, align_corners
                        ) -> pd.DataFrame:  # rows: method, baselines, ceiling; columns (rule, metric) as `rows_to_table`
     "`localization_metrics` of a method, the trivial baselines and a perfect map under both binarisation rules, by the same code."
@@ -118,7 +119,7 @@ def localization_table(heatmaps,  # the method's heatmaps, as `localization_metr
     def score(maps, smoothing=smoothing): return localization_metrics(dict(zip(keys, maps)) if keys else list(maps), annotations, rules, smoothing=smoothing, **options)
     rows = {method: localization_metrics(heatmaps, annotations, rules, smoothing=smoothing, **options), 'centre Gaussian': score([centre_gaussian(size)] * n),
             'whole frame': score([np.ones((size, size))] * n), f'random (seed {seed})': score(np.random.default_rng(seed).random((n, *shape)))}
-    if train_annotations is not None: rows['best box (train)'] = score([box_map(best_box(train_annotations, size=size)[0], size)] * n)
+    if train_annotations is not None: rows['best box (train)'] = score([box_map((best_box(train_annotations, size=size)[0] if train_box is None else train_box), size)] * n)
     rows['ceiling (perfect map)'] = score([perfect_map(annotation, size) for annotation in truths], smoothing=0)  # the rule's ceiling: unsmoothed
     table = rows_to_table(rows)
     table.attrs['rules'] = rules

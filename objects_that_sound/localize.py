@@ -17,7 +17,7 @@ from .clip_cache import ClipCache
 from .core import FRAME_SIZE, InputError
 from .evaluate import class_names, database_frames, network_inputs
 from .localization import Annotation
-from .localization_baselines import localization_table
+from .localization_baselines import best_box, localization_table
 from .localization_data import read_synth
 from .networks import AVCNetwork
 from .ontology import audioset_ontology
@@ -86,7 +86,8 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     if heatmaps is None: heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, image_size=image_size, device=device)
     if len(heatmaps) != len(cache): raise InputError(f'{len(heatmaps)} heatmaps for the {len(cache)} clips of {cache.root}: give one per clip, in its order')
     by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
-    def table(ids): return localization_table({i: by_id[i] for i in ids}, {i: annotations[i] for i in ids}, train_annotations, type(network).__name__, seed)
+    train_box = best_box(train_annotations)[0]  # found once for every table
+    def table(ids): return localization_table({i: by_id[i] for i in ids}, {i: annotations[i] for i in ids}, train_annotations, type(network).__name__, seed, train_box=train_box)
     with_silent = [i for i in by_id if len(annotations[i].silent)]
     tables = {'all frames': table(list(by_id)), 'with silent instruments': table(with_silent),
               'without silent instruments': table([i for i in by_id if i not in with_silent])}
@@ -95,7 +96,7 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     if mismatched:
         frame_clips, audio_clips, truths = zip(*mismatched)
         heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device)  # (M, h, w)
-        tables['mismatched audio'] = localization_table(list(heard), list(truths), train_annotations, type(network).__name__, seed)
+        tables['mismatched audio'] = localization_table(list(heard), list(truths), train_annotations, type(network).__name__, seed, train_box=train_box)
     return tables
 
 # %% ../nbs/16a_localize.ipynb 12
