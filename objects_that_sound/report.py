@@ -97,9 +97,9 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
                  segments: str | Path | None = None,  # the segment list the test clips came from, to list those missing
                  train_cache: ClipCache | str | Path | None = None,  # training clips for L³-Net's CCA
                  synth_folder: str | Path | None = None,  # SynthInstruments folder, for AVOL-Net's localization
-                 train_synth_folder: str | Path | None = None,  # the SynthInstruments folder the network trained on, for the box-area rule and the best box; None: `synth_folder`
                  seed: int = 0,  # seed of each clip's frame
                  device: str | torch.device | None = None,  # None: the GPU if there is one
+                 train_synth_folder: str | Path | None = None,  # the SynthInstruments folder the network trained on, for the box-area rule and the best box; None: `synth_folder`
                  ) -> dict:
     "Retrieval (and localization) metrics of a trained run on a test cache, with figures and a Markdown report."
     out, run = Path(out), Path(run)
