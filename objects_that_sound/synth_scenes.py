@@ -373,7 +373,7 @@ def render_audio(plan: ClipPlan,  # the clip
     if noise: sound += _pink_noise(rng, n) * np.sqrt(np.mean(sound ** 2)) * 10 ** (-plan.snr_db / 20)
     return np.clip(sound, -1, 1).astype(np.float32)
 
-# %% ../nbs/03a_synth_scenes.ipynb 34
+# %% ../nbs/03a_synth_scenes.ipynb 35
 def ground_truth(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  ) -> dict:
@@ -388,7 +388,7 @@ def ground_truth(plan: ClipPlan,  # the clip
                               boxes=o['boxes'].tolist()) for o in plan.objects],
                 clutter=[dict(name=c['name'], style=c['style'], box=c['box']) for c in plan.clutter])
 
-# %% ../nbs/03a_synth_scenes.ipynb 37
+# %% ../nbs/03a_synth_scenes.ipynb 38
 def _background(plan, config):
     "The clip's background with its clutter pictures pasted on, an RGBA image."
     W, H, b = config.width, config.height, plan.background
@@ -422,7 +422,7 @@ def render_frames(plan: ClipPlan,  # the clip
         frames[k] = np.asarray(frame.convert('RGB'))
     return frames
 
-# %% ../nbs/03a_synth_scenes.ipynb 39
+# %% ../nbs/03a_synth_scenes.ipynb 40
 def show_ground_truth(record: dict,  # a clip's ground truth (`ground_truth`, or a line of ground_truth.jsonl)
                       frame: np.ndarray,  # (H, W, 3) the clip's frame number `k`
                       k: int = 0,  # frame number
