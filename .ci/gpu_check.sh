@@ -10,7 +10,15 @@ mode=${1:-gpu}
 
 if [ "$mode" = wheels ]; then
   av_version=$(.venv/bin/python -c 'import av; print(av.__version__)' 2>/dev/null)  # PyAV as tested here
-  bash ../shared/gpu/wheelhouse.sh "av${av_version:+==$av_version}" || exit 1
+  # Wheels for that machine (Python 3.12, x86_64, torch already installed): settings.ini's requirements
+  # without the torch trio, and PyAV; downloaded from the package index, binary only.
+  mapfile -t wanted < <(python3 -c 'import configparser; c = configparser.ConfigParser(); c.read("settings.ini")
+print("\n".join(r for r in c["DEFAULT"]["requirements"].split() if not r.startswith(("torch", "torchvision", "torchaudio"))))')
+  rm -rf .whl && mkdir -p .whl || exit 1
+  python3 -m pip download -q --only-binary=:all: --python-version 3.12 --implementation cp \
+    --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --platform any \
+    -d .whl "${wanted[@]}" "av${av_version:+==$av_version}" || exit 1
+  rm -f .whl/nvidia_*.whl .whl/torch*.whl .whl/triton*.whl  # that machine's own torch stack stays
   # Keep what settings.ini's `requirements` and PyAV need: with the development tools (nbdev, Jupyter) the
   # wheels come to 73 MB, over the 64 MiB a device call carries with the working tree.
   python3 - <<'PY' || exit 1
