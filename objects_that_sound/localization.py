@@ -5,6 +5,7 @@
 # %% ../nbs/15_localization.ipynb 3
 from __future__ import annotations
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -65,6 +66,7 @@ def _bilinear_weights(n_in, n_out, align_corners):
     np.add.at(weights, (out, below), 1 - fraction); np.add.at(weights, (out, above), fraction)
     return weights
 
+@lru_cache(maxsize=8)  # one matrix per (side, σ), shared by every map scored
 def _gaussian_weights(n, sigma):
     "(n, n) matrix of 1-D Gaussian smoothing of standard deviation `sigma` pixels, each row a weighted mean (renormalised at the edges)."
     offsets = np.arange(n)[:, None] - np.arange(n)[None, :]
