@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The GPU check of issue 7 (item 9) in one device call of at most 8 minutes: one H100, 16 cores, torch there,
-# no fastai, decord or PyAV, no network. See nbs/96_benchmark_training.ipynb ("On the GPU machine").
+# no fastai, decord or PyAV, no network. See nbs/benchmarks/01_training.ipynb ("On the GPU machine").
 #   bash .ci/gpu_check.sh wheels   here, once: .whl/ with the runtime wheels that machine lacks (about 58 MB)
 #   bash .ci/gpu_check.sh tiny     here: every step below at toy size on the CPU, with .venv (about a minute)
 #   bash .ci/gpu_check.sh          there: the `run` tool, carry [".whl"], timeout_s 540; results in $OUT
@@ -72,9 +72,9 @@ step "SynthInstruments: ${clips[0]} clips of ${clips[1]} s at ${clips[2]}x${clip
 timeout -k 10 180 "$py" - "$work" "${clips[@]}" <<'PY'
 import sys, time
 from pathlib import Path
-from objects_that_sound.cache import CacheSettings, prepare_cache
-from objects_that_sound.synth import synth_instruments
-from objects_that_sound.synth_scenes import SynthConfig
+from objects_that_sound.data.cache import CacheSettings, prepare_cache
+from objects_that_sound.synth.instruments import synth_instruments
+from objects_that_sound.synth.scenes import SynthConfig
 work, n_clips, duration, width, height, workers = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 started = time.time()
 synth_instruments(work/'synth', n_clips, 0, SynthConfig(duration=duration, width=width, height=height), n_workers=workers, progress=False)
@@ -87,11 +87,11 @@ PY
 [ -f "$work/cache/train/cache.json" ] || { echo "no training cache: stopping"; exit 1; }
 
 step "data benchmark: pairs/s from the cache and from the mp4 files (${device})"
-timeout -k 10 150 "$py" -m objects_that_sound.benchmark --work "$work/bench_data" --device $device "${data_bench[@]}" \
+timeout -k 10 150 "$py" -m objects_that_sound.benchmarks.data --work "$work/bench_data" --device $device "${data_bench[@]}" \
   --out "$OUT/benchmark_data_${device}.md"
 
 step "training benchmark: AVE-Net pairs/s, model-only and end to end (${device})"
-timeout -k 10 300 "$py" -m objects_that_sound.benchmark_training --cache "$work/cache/train" --device $device "${train_bench[@]}" \
+timeout -k 10 300 "$py" -m objects_that_sound.benchmarks.training --cache "$work/cache/train" --device $device "${train_bench[@]}" \
   --out "$OUT/benchmark_training_${device}.md"
 
 step "paper preset on SynthInstruments ($work/cache/train, $work/cache/test)"

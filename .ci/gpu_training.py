@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-from objects_that_sound.cache import CacheSettings, ClipCache, prepare_cache
-from objects_that_sound.train import training_preset, train_on_cache, evaluate_avc
+from objects_that_sound.data.cache import CacheSettings, ClipCache, prepare_cache
+from objects_that_sound.train.runs import training_preset, train_on_cache, evaluate_avc
 
 parser = argparse.ArgumentParser()
 parser.add_argument('--out', required=True); parser.add_argument('--work', default='/tmp/ots_gpu')
@@ -59,8 +59,8 @@ VARIANTS = {'cpu': {}, 'cpu_avc': dict(loss='avc'), 'cpu_avc_centred': dict(loss
             'r96_8k_cos_avc_warm': dict(loss='avc', image_size=96, resize=108, sample_rate=8_000, schedule='cosine', warm_start=work/'runs'/'r96_8k_cos'/'models'/'final.pth')}
 sweep_data = work/'synth_2s_128'
 if args.make_data:
-    from objects_that_sound.synth import synth_instruments  # the generator, only for making the data
-    from objects_that_sound.synth_scenes import SynthConfig
+    from objects_that_sound.synth.instruments import synth_instruments  # the generator, only for making the data
+    from objects_that_sound.synth.scenes import SynthConfig
     n_clips = 96 if args.tiny else 4000
     synth_instruments(sweep_data/'synth', n_clips=n_clips, config=SynthConfig(duration=2.0, width=128, height=128, encoder_threads=1, aac_coder='fast'), n_workers=args.workers, progress=False)
     settings = CacheSettings(frame_size=128, frame_step=0.25)

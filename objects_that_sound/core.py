@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_core.ipynb 3
 from __future__ import annotations
+import dataclasses
 import functools
 import os
 import sys
 from pathlib import Path
 
 # %% auto 0
-__all__ = ['PAPER_SAMPLE_RATE', 'PAIR_SECONDS', 'FRAME_SIZE', 'RESIZE', 'atomic_write', 'atomic_write_text', 'InputError',
-           'console_script']
+__all__ = ['PAPER_SAMPLE_RATE', 'PAIR_SECONDS', 'FRAME_SIZE', 'RESIZE', 'atomic_write', 'atomic_write_text',
+           'changed_fields_repr', 'InputError', 'console_script']
 
 # %% ../nbs/00_core.ipynb 6
 PAPER_SAMPLE_RATE = 48_000  # Hz: all audio is "resampled to 48 kHz mono" (Section 3)
@@ -40,10 +41,17 @@ def atomic_write_text(path: str | Path,  # the file to create or replace
     return atomic_write(path, lambda f: Path(f).write_text(text))
 
 # %% ../nbs/00_core.ipynb 16
+def changed_fields_repr(settings) -> str:
+    "`Name(field=value, …)` of a dataclass, only the fields whose values differ from their defaults."
+    changed = [f'{f.name}={getattr(settings, f.name)!r}' for f in dataclasses.fields(settings)
+               if f.repr and (f.default is dataclasses.MISSING or getattr(settings, f.name) != f.default)]
+    return f"{type(settings).__name__}({', '.join(changed)})"
+
+# %% ../nbs/00_core.ipynb 19
 class InputError(ValueError):
     "An input a user gave that cannot be used; the message names it (file, option, value) and says what is wrong."
 
-# %% ../nbs/00_core.ipynb 17
+# %% ../nbs/00_core.ipynb 20
 def console_script(script):
     "Wrap a console script so that an `InputError` ends it with one line on stderr and exit status 2."
     @functools.wraps(script)

@@ -1,0 +1,1 @@
+"Applications: the console scripts, the demo, querying a trained network, the explorer."

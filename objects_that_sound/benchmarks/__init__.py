@@ -1,0 +1,1 @@
+"Benchmarks: feeding the networks, training speed, retrieval at scale."

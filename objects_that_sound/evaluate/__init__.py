@@ -1,0 +1,1 @@
+"Evaluation: retrieval and localization metrics, annotations, baselines, and the report of a trained run."

@@ -1,0 +1,1 @@
+"SynthInstruments: generated scenes of instruments whose sound and place are known."
