@@ -18,7 +18,7 @@ from nbdev.doclinks import nbglob
 
 warnings.filterwarnings('ignore')  # nbformat's "missing cell id" on every processed page
 ROOT = Path(__file__).resolve().parent.parent
-CODE = re.compile(r'```.*?```|`[^`\n]*`', re.S)  # fenced and inline code in markdown
+CODE = re.compile(r'```.*?```|`[^`]*`', re.S)  # fenced and inline code in markdown
 LOCAL_PATH = re.compile(r'(?<![\w.:/~-])(?:/tmp|/work|/home|/root)/\S*|file://\S*')
 NESTED_LINK = re.compile(r'\[\[[^\]]*\]\([^)]*\)\]\([^)]*\)')
 REPR_DEFAULT = re.compile(r'=\s*([A-Za-z_][\w.]*\([^()]*?\w=[^,)]*|<[\w. ]+ at 0x[0-9a-f]+>)')  # `Cfg(a=1, ...)`, `<object at 0x..>`

@@ -15,7 +15,8 @@ import torchaudio.functional as AF
 from ..core import InputError, RESIZE, changed_fields_repr
 
 # %% auto 0
-__all__ = ['MU_LAW_CODES', 'mu_law_encode', 'CacheSettings']
+__all__ = ['MU_LAW_CODES', 'MU_LAW_SILENCE', 'MU_LAW_VALUES', 'UNRESIZABLE_FRAME_SIZES', 'AUDIO_RATES', 'mu_law_encode',
+           'CacheSettings']
 
 # %% ../../nbs/data/05_cache_format.ipynb 6
 MU_LAW_CODES = 256  # 8-bit μ-law: μ = 255
@@ -26,7 +27,14 @@ def mu_law_encode(audio: np.ndarray,  # float samples in [-1, 1] (clipped to it)
     samples = torch.from_numpy(np.asarray(audio, np.float32)).clamp(-1, 1)
     return AF.mu_law_encoding(samples, MU_LAW_CODES).to(torch.uint8).numpy()
 
-# %% ../../nbs/data/05_cache_format.ipynb 12
+# %% ../../nbs/data/05_cache_format.ipynb 10
+MU_LAW_SILENCE = MU_LAW_CODES  # the code of a sample outside the clip: decodes to exactly 0
+MU_LAW_VALUES = np.append(AF.mu_law_decoding(torch.arange(MU_LAW_CODES), MU_LAW_CODES).numpy(), np.float32(0))  # (257,) float32: the sample each code stands for
+
+# %% ../../nbs/data/05_cache_format.ipynb 15
+UNRESIZABLE_FRAME_SIZES = (1, 2, 3, 4, 6, 8, 12, 16, 24, 48, 72)  # frame widths decord cannot resize to (its copy of the padded picture fails): every width from 1 to 512 tried below
+AUDIO_RATES = (2_000, 192_000)  # Hz, the least and most a cache's audio may have: 20 samples per 0.01 s spectrogram window; the highest common recording rate
+
 @dataclass(frozen=True)
 class CacheSettings:
     "How clips are turned into cache entries."
@@ -40,8 +48,14 @@ class CacheSettings:
         "Refuse a setting no cache can be made with, naming it."
         if not (isinstance(self.frame_step, Real) and 0 < self.frame_step < math.inf):
             raise InputError(f'frame_step {self.frame_step!r}: must be more than 0 seconds')
-        wholes = dict(frame_size=(1, math.inf, 'pixels'), jpeg_quality=(1, 100, "on Pillow's JPEG scale"), sample_rate=(1, math.inf, 'Hz'))
+        wholes = dict(frame_size=(1, math.inf, 'pixels'), jpeg_quality=(1, 100, "on Pillow's JPEG scale"), sample_rate=(*AUDIO_RATES, 'Hz'))
         for field, (low, high, unit) in wholes.items():
             value = getattr(self, field)
             if not (isinstance(value, Integral) and not isinstance(value, bool) and low <= value <= high):
                 raise InputError(f'{field} {value!r}: must be a whole number ' + (f'from {low} to {high} ({unit})' if high < math.inf else f'of {unit}, {low} or more'))
+        if self.frame_size in UNRESIZABLE_FRAME_SIZES:
+            smaller = [s for s in range(self.frame_size - 1, 0, -1) if s not in UNRESIZABLE_FRAME_SIZES][:1]
+            larger = [s for s in range(self.frame_size + 1, self.frame_size + 10) if s not in UNRESIZABLE_FRAME_SIZES][:1]  # gaps are under 4
+            raise InputError(f'frame_size {self.frame_size}: the video decoder (decord) cannot resize frames to {", ".join(map(str, UNRESIZABLE_FRAME_SIZES))} '
+                             f'pixels; choose another size, such as {" or ".join(map(str, smaller + larger))}')
+

@@ -13,7 +13,7 @@ import torch
 import torchaudio.functional as AF
 from torchvision.io import decode_jpeg
 
-from .cache_format import MU_LAW_CODES, CacheSettings
+from .cache_format import MU_LAW_SILENCE, MU_LAW_VALUES, CacheSettings
 from ..core import PAIR_SECONDS, InputError
 
 # %% auto 0
@@ -21,7 +21,6 @@ __all__ = ['FORMAT_VERSION', 'ClipCache']
 
 # %% ../../nbs/data/05b_clip_cache.ipynb 7
 FORMAT_VERSION = 2  # of the merged cache (cache.json, index.npz, audio.u8, frames.jpg.bin)
-_MU_LAW_VALUES = AF.mu_law_decoding(torch.arange(MU_LAW_CODES), MU_LAW_CODES).numpy()  # (256,) float32: the sample each code stands for
 
 # %% ../../nbs/data/05b_clip_cache.ipynb 9
 def _merge_again(root, problem):
@@ -116,14 +115,21 @@ class ClipCache:
         start, length = self._index['jpeg_start'][row], self._index['jpeg_length'][row]
         return decode_jpeg(torch.from_numpy(np.array(self._memory_maps()[1][start:start + length])))
 
+    def audio_codes(self, clip: int,  # clip number
+                    start: float,  # s after the video's first frame (may be negative)
+                    duration: float = PAIR_SECONDS,  # s of audio wanted
+                    ) -> np.ndarray:  # (round(duration * sample_rate),) int16: μ-law codes, `MU_LAW_SILENCE` outside the clip
+        "The stored μ-law codes from `start` for `duration` seconds, `MU_LAW_SILENCE` where the window runs outside the clip."
+        first, n = round(start * self.sample_rate), round(duration * self.sample_rate)
+        stored, length = self._index['audio_start'][clip], self._index['audio_length'][clip]
+        window = np.full(n, MU_LAW_SILENCE, np.int16)
+        lo, hi = max(first, 0), min(first + n, length)
+        if lo < hi: window[lo - first:hi - first] = self._memory_maps()[0][stored + lo:stored + hi]
+        return window
+
     def audio(self, clip: int,  # clip number
               start: float,  # s after the video's first frame (may be negative)
               duration: float = PAIR_SECONDS,  # s of audio wanted
               ) -> np.ndarray:  # (round(duration * sample_rate),) float32 in [-1, 1]
         "Mono audio from `start` for `duration` seconds, zero where it runs outside the clip."
-        first, n = round(start * self.sample_rate), round(duration * self.sample_rate)
-        stored, length = self._index['audio_start'][clip], self._index['audio_length'][clip]
-        window = np.zeros(n, np.float32)
-        lo, hi = max(first, 0), min(first + n, length)
-        if lo < hi: window[lo - first:hi - first] = _MU_LAW_VALUES[self._memory_maps()[0][stored + lo:stored + hi]]
-        return window
+        return MU_LAW_VALUES[self.audio_codes(clip, start, duration)]

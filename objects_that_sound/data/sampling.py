@@ -11,14 +11,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from fastai.data.core import DataLoaders
-from fastai.data.load import DataLoader
-from fastai.torch_core import TensorCategory, TensorImage, default_device
+from fastai.data.load import DataLoader, _loaders
+from fastai.torch_core import TensorCategory, TensorImage, default_device, to_device
 from fastcore.basics import store_attr
 from fastcore.meta import delegates
 from fasttransform import Pipeline
 
 from .audioset import VAL_FRACTION, in_val_split
-from .augment import TensorAudio, avc_batch_transforms, crop_frame
+from .augment import TensorAudio, TensorMuLaw, avc_batch_transforms, crop_box, crop_frame
+from .cache_format import MU_LAW_VALUES
 from .avc_plan import MAX_SHIFT_SECONDS, AVCPlan, AVCSampler
 from ..core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError
 
@@ -32,17 +33,32 @@ def avc_pair(cache,  # the `ClipCache` the plan was drawn from
              size: int = FRAME_SIZE,  # side of the image crop
              resize: int = RESIZE,  # short side before cropping
              window: float = PAIR_SECONDS,  # seconds of audio
-             ) -> tuple[TensorImage, TensorAudio, TensorCategory]:
-    "Pair `i` of `plan`: frame (3, size, size) uint8, waveform (samples,) float32, label."
-    frame = crop_frame(cache.frame(plan.clip[i], plan.frame[i]), size, resize, plan.crop[i], plan.flip[i])
-    audio = torch.from_numpy(cache.audio(plan.audio_clip[i], plan.audio_centre[i] - window / 2, window))  # (samples,)
-    return TensorImage(frame), TensorAudio(audio), TensorCategory(plan.label[i])
+             on_device: bool = False,  # leave the crop and the audio's decoding to the batch's device (a GPU's)
+             ) -> tuple[TensorImage, TensorMuLaw | TensorAudio, TensorCategory, torch.Tensor]:
+    "Pair `i` of `plan`: frame (3, H, W) uint8 with its crop (top, left, side, flip), audio (samples,), label; cropped and decoded here unless `on_device`."
+    frame = cache.frame(plan.clip[i], plan.frame[i])  # (3, H, W) uint8
+    top, left, side = crop_box(*frame.shape[-2:], size, resize, plan.crop[i])
+    crop = [top, left, size, bool(plan.flip[i])]
+    if side != size or not on_device:  # a resized crop, or a batch that stays on the CPU: cropped here, in the worker
+        frame, crop = crop_frame(frame, size, resize, plan.crop[i], plan.flip[i]), [0, 0, size, False]  # (3, size, size)
+    codes = cache.audio_codes(plan.audio_clip[i], plan.audio_centre[i] - window / 2, window)  # (samples,) int16
+    audio = TensorMuLaw(torch.from_numpy(codes)) if on_device else TensorAudio(torch.from_numpy(MU_LAW_VALUES[codes]))
+    return TensorImage(frame), audio, TensorCategory(plan.label[i]), torch.tensor(crop, dtype=torch.int64)
 
 # %% ../../nbs/data/06_sampling.ipynb 12
+def _handed_over(batch: tuple, ready: torch.cuda.Event) -> tuple:
+    "A batch made on a side stream, made safe to use on the current one: wait for it, and tell the allocator who uses its memory."
+    stream = torch.cuda.current_stream()
+    stream.wait_event(ready)
+    for t in batch:
+        if isinstance(t, torch.Tensor) and t.is_cuda: t.record_stream(stream)
+    return batch
+
+# %% ../../nbs/data/06_sampling.ipynb 13
 @delegates(but=['dataset', 'batch_size', 'shuffle', 'indexed', *DataLoader._methods])  # fastai's loader options, not its hooks
 class AVCDataLoader(DataLoader):
     "Batches (frames, waveforms, labels) of AVC pairs, drawn afresh from `sampler` on each training pass."
-    _settings = 'sampler,size,resize,train,positive_fraction,seed'  # what `new` passes on, besides fastai's own
+    _settings = 'sampler,size,resize,train,positive_fraction,seed,crop_on_device'  # what `new` passes on, besides fastai's own
     def __init__(self, sampler: AVCSampler,  # where the pairs come from
                  n: int | None = None,  # pairs per pass; None: one per clip
                  bs: int = 128,  # pairs per batch
@@ -52,6 +68,7 @@ class AVCDataLoader(DataLoader):
                  positive_fraction: float = 0.5,  # share of corresponding pairs (1 for a contrastive objective)
                  seed: int = 0,  # seed of the plans and of the batch transforms
                  after_batch: list | None = None,  # batch transforms, e.g. from `avc_batch_transforms`
+                 crop_on_device: bool | None = None,  # crop and decode on the batch's device; None: when it is a GPU (on the CPU the workers do it, in parallel)
                  **kwargs):
         store_attr(self._settings)
         self.passes = 0
@@ -67,13 +84,31 @@ class AVCDataLoader(DataLoader):
             if hasattr(tfm, 'reseed'): tfm.reseed(seed)
         if self.train: self.passes += 1
 
+    def __iter__(self):
+        "fastai's pass; on a GPU, each batch copied from pinned memory and transformed on a side stream while the one before trains."
+        if self.device is None or torch.device(self.device).type != 'cuda':
+            yield from super().__iter__(); return
+        self.randomize(); self.before_iter()
+        self._DataLoader__idxs = self.get_idxs()  # fastai's own pass does this (a private name)
+        side, staged = torch.cuda.Stream(self.device), None
+        for b in _loaders[self.fake_l.num_workers == 0](self.fake_l):
+            with torch.cuda.stream(side):  # the copy and the batch transforms, queued behind nothing the network does
+                batch = self.after_batch(to_device(tuple(b), self.device, non_blocking=True))
+                ready = side.record_event()
+            if staged is not None: yield _handed_over(*staged)
+            staged = batch, ready
+        if staged is not None: yield _handed_over(*staged)
+        self.after_iter()
+        if hasattr(self, 'it'): del self.it
+
     def get_idxs(self):
         "The pairs of a pass in the plan's order."
         return list(range(self.n))
 
     def create_item(self, i):
         "Pair `i` of this pass's plan (see `avc_pair`)."
-        return avc_pair(self.sampler.cache, self.plan, i, self.size, self.resize, self.sampler.window)
+        on_device = self.crop_on_device if self.crop_on_device is not None else self.device is not None and torch.device(self.device).type == 'cuda'
+        return avc_pair(self.sampler.cache, self.plan, i, self.size, self.resize, self.sampler.window, on_device)
 
     def new(self, dataset=None, cls=None, **kwargs):
         "A loader like this one with `kwargs` changed (fastai's `Learner.get_preds` asks for one)."
@@ -81,7 +116,7 @@ class AVCDataLoader(DataLoader):
         settings = {name: getattr(self, name) for name in self._settings.split(',')}
         return super().new(dataset, cls, **{**settings, 'n': self.n, 'after_batch': list(self.after_batch.fs), **kwargs})
 
-# %% ../../nbs/data/06_sampling.ipynb 23
+# %% ../../nbs/data/06_sampling.ipynb 26
 def _check_split(train, fraction, held_out):
     "Refuse a held-out `fraction` of `train`'s videos that leaves either side without clips of two videos."
     ytids = np.array([train.ytid(c) for c in range(len(train))], dtype=object)
@@ -102,7 +137,7 @@ class _TrainingOnly(DataLoaders):
         if i not in (0, -1): raise InputError(self.why)
         return super().__getitem__(i)
 
-# %% ../../nbs/data/06_sampling.ipynb 24
+# %% ../../nbs/data/06_sampling.ipynb 27
 def avc_dataloaders(train,  # the training `ClipCache`
                     valid=VAL_FRACTION,  # the validation `ClipCache`, or the fraction of `train`'s videos to hold out (0: no validation)
                     bs: int = 128,  # pairs per batch
@@ -143,7 +178,7 @@ def avc_dataloaders(train,  # the training `ClipCache`
                                                           f'ClipCache as valid, or the fraction of its videos to hold out, such as {VAL_FRACTION}')
     return DataLoaders(*loaders, device=device)
 
-# %% ../../nbs/data/06_sampling.ipynb 34
+# %% ../../nbs/data/06_sampling.ipynb 37
 def show_avc_batch(dl: AVCDataLoader,  # the loader the batch came from (for its plan and transforms)
                    max_n: int = 8,  # pairs to show
                    ncols: int = 4,  # pairs per row
