@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+from fastcore.basics import patch
 from PIL import Image, UnidentifiedImageError
 
 from ..data.clip_cache import ClipCache
@@ -77,54 +78,64 @@ class ClipSearch:
                     embed_database(trained.network, cache, seed, trained.image_size, trained.resize, device='cpu', weights=trained.digest))
         return cls(trained, cache, embedded)
 
-    def frame_input(self, image: torch.Tensor | str | Path) -> torch.Tensor:
-        "A picture (file or (3, H, W) uint8) as the network's input, (1, 3, S, S)."
-        image = read_image(image) if isinstance(image, (str, Path)) else image
-        return prepare_frames([image], self.trained.image_size, self.trained.resize)  # the centre, as the database's frames
+# %% ../../nbs/apps/02_query.ipynb 15
+@patch
+def frame_input(self: ClipSearch, image: torch.Tensor | str | Path) -> torch.Tensor:
+    "A picture (file or (3, H, W) uint8) as the network's input, (1, 3, S, S)."
+    image = read_image(image) if isinstance(image, (str, Path)) else image
+    return prepare_frames([image], self.trained.image_size, self.trained.resize)  # the centre, as the database's frames
 
-    def sound_input(self, sound: np.ndarray | str | Path, sample_rate: int | None = None, start: float | None = None) -> tuple[torch.Tensor, int]:
-        "One second of a recording (file, or waveform at `sample_rate`) from `start` (None: the middle), (1, n) at its own rate, and that rate."
-        waveform, rate = read_sound(sound) if isinstance(sound, (str, Path)) else (np.asarray(sound, np.float32), sample_rate)
-        if rate is None: raise InputError('a waveform needs its sample_rate')
-        if len(waveform) < PAIR_SECONDS * rate: raise InputError(f'{len(waveform) / rate:.2f} s of sound; a query needs {PAIR_SECONDS:g} s')
-        first = round((len(waveform) / rate - PAIR_SECONDS) / 2 * rate) if start is None else round(start * rate)
-        second = torch.from_numpy(waveform[first:first + round(PAIR_SECONDS * rate)])[None]  # (1, n at `rate`)
-        if len(second[0]) < round(PAIR_SECONDS * rate): raise InputError(f'start {start}: the recording ends before a whole second')
-        return second, rate
+@patch
+def sound_input(self: ClipSearch, sound: np.ndarray | str | Path, sample_rate: int | None = None, start: float | None = None) -> tuple[torch.Tensor, int]:
+    "One second of a recording (file, or waveform at `sample_rate`) from `start` (None: the middle), (1, n) at its own rate, and that rate."
+    waveform, rate = read_sound(sound) if isinstance(sound, (str, Path)) else (np.asarray(sound, np.float32), sample_rate)
+    if rate is None: raise InputError('a waveform needs its sample_rate')
+    if len(waveform) < PAIR_SECONDS * rate: raise InputError(f'{len(waveform) / rate:.2f} s of sound; a query needs {PAIR_SECONDS:g} s')
+    first = round((len(waveform) / rate - PAIR_SECONDS) / 2 * rate) if start is None else round(start * rate)
+    second = torch.from_numpy(waveform[first:first + round(PAIR_SECONDS * rate)])[None]  # (1, n at `rate`)
+    if len(second[0]) < round(PAIR_SECONDS * rate): raise InputError(f'start {start}: the recording ends before a whole second')
+    return second, rate
 
-    @torch.no_grad()
-    def frame_embedding(self, image: torch.Tensor | str | Path) -> torch.Tensor:
-        "The embedding of a picture, (D,), as retrieval compares frames (`AVCNetwork.frame_embedding`)."
-        return self.network.frame_embedding(self.frame_input(image))[0]
+# %% ../../nbs/apps/02_query.ipynb 18
+@patch
+@torch.no_grad()
+def frame_embedding(self: ClipSearch, image: torch.Tensor | str | Path) -> torch.Tensor:
+    "The embedding of a picture, (D,), as retrieval compares frames (`AVCNetwork.frame_embedding`)."
+    return self.network.frame_embedding(self.frame_input(image))[0]
 
-    @torch.no_grad()
-    def sound_embedding(self, sound: np.ndarray | str | Path, sample_rate: int | None = None, start: float | None = None) -> torch.Tensor:
-        "The embedding of one second of a recording, (D,)."
-        waveform, rate = self.sound_input(sound, sample_rate, start)
-        return self.network.listen_at(rate).audio_embedding(waveform)[0]
+@patch
+@torch.no_grad()
+def sound_embedding(self: ClipSearch, sound: np.ndarray | str | Path, sample_rate: int | None = None, start: float | None = None) -> torch.Tensor:
+    "The embedding of one second of a recording, (D,)."
+    waveform, rate = self.sound_input(sound, sample_rate, start)
+    return self.network.listen_at(rate).audio_embedding(waveform)[0]
 
-    def search(self, embedding: torch.Tensor,  # (D,) a query's embedding
-               among: str = 'vision',  # 'vision': rank the clips' frames; 'audio': their sounds
-               k: int = 5,  # results
-               exclude: int | None = None,  # a clip to leave out (the query's own)
-              ) -> pd.DataFrame:
-        "The `k` best clips for a query: clip number, id, classes and score."
-        if among not in ('vision', 'audio'): raise InputError(f"among {among!r}: 'vision' or 'audio'")
-        targets = getattr(self.database, among)
-        ranking = top_k_retrieval(embedding[None].float(), targets, min(k + 1, len(targets)))
-        rows = [(clip, self.database.clip_ids[clip], class_names(self.database.labels[clip], self.names), score)
-                for clip, score in zip(ranking.indices[0].tolist(), ranking.scores[0].tolist()) if clip != exclude][:k]
-        return pd.DataFrame(rows, columns=['clip', 'clip_id', 'classes', 'score'])
+# %% ../../nbs/apps/02_query.ipynb 21
+@patch
+def search(self: ClipSearch, embedding: torch.Tensor,  # (D,) a query's embedding
+           among: str = 'vision',  # 'vision': rank the clips' frames; 'audio': their sounds
+           k: int = 5,  # results
+           exclude: int | None = None,  # a clip to leave out (the query's own)
+          ) -> pd.DataFrame:
+    "The `k` best clips for a query: clip number, id, classes and score."
+    if among not in ('vision', 'audio'): raise InputError(f"among {among!r}: 'vision' or 'audio'")
+    targets = getattr(self.database, among)
+    ranking = top_k_retrieval(embedding[None].float(), targets, min(k + 1, len(targets)))
+    rows = [(clip, self.database.clip_ids[clip], class_names(self.database.labels[clip], self.names), score)
+            for clip, score in zip(ranking.indices[0].tolist(), ranking.scores[0].tolist()) if clip != exclude][:k]
+    return pd.DataFrame(rows, columns=['clip', 'clip_id', 'classes', 'score'])
 
-    def by_frame(self, image: torch.Tensor | str | Path, among: str = 'audio', k: int = 5) -> pd.DataFrame:
-        "The clips whose sound (or frame) best matches a picture."
-        return self.search(self.frame_embedding(image), among, k)
+@patch
+def by_frame(self: ClipSearch, image: torch.Tensor | str | Path, among: str = 'audio', k: int = 5) -> pd.DataFrame:
+    "The clips whose sound (or frame) best matches a picture."
+    return self.search(self.frame_embedding(image), among, k)
 
-    def by_sound(self, sound: np.ndarray | str | Path, sample_rate: int | None = None, among: str = 'vision', k: int = 5) -> pd.DataFrame:
-        "The clips whose frame (or sound) best matches a recording."
-        return self.search(self.sound_embedding(sound, sample_rate), among, k)
+@patch
+def by_sound(self: ClipSearch, sound: np.ndarray | str | Path, sample_rate: int | None = None, among: str = 'vision', k: int = 5) -> pd.DataFrame:
+    "The clips whose frame (or sound) best matches a recording."
+    return self.search(self.sound_embedding(sound, sample_rate), among, k)
 
-# %% ../../nbs/apps/02_query.ipynb 24
+# %% ../../nbs/apps/02_query.ipynb 25
 def plot_search(clip_search: ClipSearch,  # the search the results came from
                 results: pd.DataFrame,  # from `search`, `by_frame` or `by_sound`
                 image: torch.Tensor | str | Path | None = None,  # the query, if a picture

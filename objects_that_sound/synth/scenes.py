@@ -4,25 +4,20 @@
 
 # %% ../../nbs/synth/01_scenes.ipynb 3
 from __future__ import annotations
-import io
-import wave
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
-from pathlib import Path
 
 import matplotlib.patches as patches
 import matplotlib.pyplot as plt
-import midirenderer
 import numpy as np
-import pretty_midi
 from PIL import Image
 
 from ..core import PAPER_SAMPLE_RATE, changed_fields_repr
 
 # %% auto 0
 __all__ = ['SYNTH_CLASSES', 'CLUTTER_PICTURES', 'PICTURE_STYLES', 'SynthClass', 'SynthConfig', 'ClipPlan', 'plan_clip',
-           'render_audio', 'ground_truth', 'render_frames', 'show_ground_truth']
+           'ground_truth', 'render_frames', 'show_ground_truth']
 
 # %% ../../nbs/synth/01_scenes.ipynb 6
 @dataclass(frozen=True)
@@ -302,79 +297,6 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
                     float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background, program, tilt_db)
 
 # %% ../../nbs/synth/01_scenes.ipynb 26
-_SOUNDFONT_RATE = 48_000  # Hz: midirenderer renders the SoundFont at this rate
-
-@cache
-def _soundfont():
-    return (Path(pretty_midi.__file__).parent/'TimGM6mb.sf2').read_bytes()
-
-_TOOL_SOUNDS = {  # the tools' synthesis parameters: (low, high) ranges drawn per clip, the click's decay (s) fixed; held out disjoint from training
-    'train': dict(modes=(600, 5000), decays=(0.03, 0.25), click=0.004, band=(800, 2500), band_ratio=(2, 4), rasp=(40, 90)),
-    'shifted': dict(modes=(150, 550), decays=(0.008, 0.025), click=0.0015, band=(2600, 5000), band_ratio=(1.3, 1.9), rasp=(100, 180)),
-}
-
-def _resampled(sound, rate):
-    "`sound` rendered at the SoundFont's rate, at `rate` Hz: its spectrum cut (or zero-padded) by the FFT."
-    if rate == _SOUNDFONT_RATE: return sound
-    n = round(len(sound) * rate / _SOUNDFONT_RATE)
-    return (np.fft.irfft(np.fft.rfft(sound), n) * (n / len(sound))).astype(np.float32)
-
-def _render_midi(plan, n, sample_rate):
-    midi = pretty_midi.PrettyMIDI(initial_tempo=plan.tempo)
-    instrument = pretty_midi.Instrument(program=plan.program, is_drum=plan.synth_class.sound == 'percussion')
-    instrument.notes = [pretty_midi.Note(velocity=v, pitch=p, start=s, end=e) for s, e, p, v in plan.events]
-    midi.instruments.append(instrument)
-    buffer = io.BytesIO(); midi.write(buffer)
-    with wave.open(io.BytesIO(midirenderer.render_wave_from(_soundfont(), buffer.getvalue()))) as w:
-        if w.getframerate() != _SOUNDFONT_RATE or w.getsampwidth() != 2: raise RuntimeError(f'midirenderer gave {w.getframerate()} Hz, {w.getsampwidth()} bytes')
-        stereo = np.frombuffer(w.readframes(w.getnframes()), np.int16).reshape(-1, w.getnchannels())
-    mono = _resampled(stereo.mean(1, dtype=np.float32) / 32768, sample_rate)[:n]
-    return np.pad(mono, (0, n - len(mono)))
-
-def _synthesised(plan, n, sample_rate, rng, ranges):
-    out, t = np.zeros(n, np.float32), np.arange(n) / sample_rate
-    if plan.synth_class.sound == 'hammer':
-        modes, decays = rng.uniform(*ranges['modes'], 3), rng.uniform(*ranges['decays'], 3)
-        length = int(6 * decays.max() * sample_rate); u = t[:length]  # a strike rings until it is inaudible
-        strike = rng.normal(size=length) * np.exp(-u / ranges['click']) + sum(np.sin(2 * np.pi * f * u) * np.exp(-u / d) for f, d in zip(modes, decays))
-        for s, e, _, v in plan.events:
-            i = int(round(s * sample_rate)); j = min(n, i + length)
-            out[i:j] += v / 127 * strike[:j - i]
-    else:
-        spectrum = np.fft.rfft(rng.normal(size=n)); freq = np.fft.rfftfreq(n, 1 / sample_rate)
-        low = rng.uniform(*ranges['band']); spectrum[(freq < low) | (freq > low * rng.uniform(*ranges['band_ratio']))] = 0
-        rasp = np.fft.irfft(spectrum, n) * (1 + 0.7 * np.sin(2 * np.pi * rng.uniform(*ranges['rasp']) * t))
-        for s, e, _, v in plan.events:
-            i, j = int(round(s * sample_rate)), int(round(e * sample_rate))
-            out[i:j] += v / 127 * rasp[i:j] * np.sin(np.pi * np.arange(j - i) / (j - i)) ** 0.5
-    return out
-
-def _tilted(sound, tilt_db, sample_rate):
-    "`sound` with its spectrum tilted by `tilt_db` dB per octave about 1 kHz (flat below 100 Hz and above 10 kHz)."
-    freq = np.clip(np.fft.rfftfreq(len(sound), 1 / sample_rate), 100, 10_000)
-    return np.fft.irfft(np.fft.rfft(sound) * 10 ** (tilt_db * np.log2(freq / 1000) / 20), len(sound)).astype(np.float32)
-
-def _pink_noise(rng, n):
-    spectrum = np.fft.rfft(rng.normal(size=n)) / np.sqrt(np.maximum(np.arange(n // 2 + 1), 1))
-    noise = np.fft.irfft(spectrum, n)
-    return noise / noise.std()
-
-# %% ../../nbs/synth/01_scenes.ipynb 27
-def render_audio(plan: ClipPlan,  # the clip
-                 config: SynthConfig = SynthConfig(),  # the knobs used to plan it
-                 noise: bool = True,  # add the background noise at the plan's SNR
-                 ) -> np.ndarray:
-    "The clip's soundtrack: (duration * sample_rate,) float32 mono in [-1, 1]."
-    n = round(config.duration * config.sample_rate)
-    rng = np.random.default_rng([plan.seed, plan.index, 2])
-    if plan.synth_class.sound in ('melody', 'percussion'): sound = _render_midi(plan, n, config.sample_rate)
-    else: sound = _synthesised(plan, n, config.sample_rate, rng, _TOOL_SOUNDS['shifted' if config.timbres == 'shifted' else 'train'])
-    if plan.tilt_db: sound = _tilted(sound, plan.tilt_db, config.sample_rate)
-    sound *= rng.uniform(config.min_peak, config.max_peak) / max(np.abs(sound).max(), 1e-6)
-    if noise: sound += _pink_noise(rng, n) * np.sqrt(np.mean(sound ** 2)) * 10 ** (-plan.snr_db / 20)
-    return np.clip(sound, -1, 1).astype(np.float32)
-
-# %% ../../nbs/synth/01_scenes.ipynb 35
 def ground_truth(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  ) -> dict:
@@ -389,7 +311,7 @@ def ground_truth(plan: ClipPlan,  # the clip
                               boxes=o['boxes'].tolist()) for o in plan.objects],
                 clutter=[dict(name=c['name'], style=c['style'], box=c['box']) for c in plan.clutter])
 
-# %% ../../nbs/synth/01_scenes.ipynb 38
+# %% ../../nbs/synth/01_scenes.ipynb 29
 def _background(plan, config):
     "The clip's background with its clutter pictures pasted on, an RGBA image."
     W, H, b = config.width, config.height, plan.background
@@ -423,7 +345,7 @@ def render_frames(plan: ClipPlan,  # the clip
         frames[k] = np.asarray(frame.convert('RGB'))
     return frames
 
-# %% ../../nbs/synth/01_scenes.ipynb 40
+# %% ../../nbs/synth/01_scenes.ipynb 31
 def show_ground_truth(record: dict,  # a clip's ground truth (`ground_truth`, or a line of ground_truth.jsonl)
                       frame: np.ndarray,  # (H, W, 3) the clip's frame number `k`
                       k: int = 0,  # frame number
