@@ -87,7 +87,7 @@ PY
 [ -f "$work/cache/train/cache.json" ] || { echo "no training cache: stopping"; exit 1; }
 
 step "data benchmark: pairs/s from the cache and from the mp4 files (${device})"
-timeout -k 10 150 "$py" -m objects_that_sound.benchmarks.data --work "$work/bench_data" --device $device "${data_bench[@]}" \
+timeout -k 10 150 "$py" -m objects_that_sound.apps.cli ots_benchmark --work "$work/bench_data" --device $device "${data_bench[@]}" \
   --out "$OUT/benchmark_data_${device}.md"
 
 step "training benchmark: AVE-Net pairs/s, model-only and end to end (${device})"

@@ -22,7 +22,7 @@ from ..evaluate.baselines import rows_to_table
 from ..evaluate.report import evaluate_run, markdown_table, table1
 from ..synth.instruments import synth_instruments
 from ..synth.scenes import SynthConfig
-from ..train.runs import TrainingPreset, evaluate_avc, train_on_cache, training_preset
+from ..train.runs import TrainingPreset, train_on_cache, training_preset
 
 # %% auto 0
 __all__ = ['DEMO_CPU', 'DEMO_CACHE_SAMPLE_RATE', 'DEMO_SHIFTED_CLIPS', 'DEMO_SHIFTED_SEED', 'LOCALIZATION_RULES', 'NOT_BASELINES',
@@ -86,15 +86,14 @@ def train_and_evaluate(out: Path,  # the demo folder (its synth_instruments/ and
         warm_start = folder/'ave_net'/'models'/'final.pth' if name == 'avol' and 'ave' in presets else None
         stage(f"3/5 seed {seed}: training {_TITLES[name]}" + (' from the AVE-Net' if warm_start else '') + f' ({preset.epochs} epochs)')
         started = time.time()
-        learn = train_on_cache(caches['train'], run, 0.1, preset, warm_start=warm_start, workers=workers, seed=seed, progress=False)
+        train_on_cache(caches['train'], run, 0.1, preset, warm_start=warm_start, workers=workers, seed=seed, progress=False)
         networks[name] = dict(preset=dataclasses.asdict(preset), run=str(run), minutes=dict(training=round((time.time() - started) / 60, 2)))
         for test_set in [s for s in ('test', 'shifted') if s in caches]:
             stage(f"4/5 seed {seed}: evaluating {_TITLES[name]} on the {test_set} clips")
             synth = synth_folders[test_set]
-            networks[name][test_set] = dict(avc=evaluate_avc(learn, caches[test_set], workers=workers),
-                                            evaluation=evaluate_run(run, caches[test_set], folder/'report'/(name if test_set == 'test' else f'{name}_{test_set}'),
-                                                                    segments=synth/'eval_segments.csv', synth_folder=synth,
-                                                                    train_synth_folder=out/'synth_instruments'))
+            evaluation = evaluate_run(run, caches[test_set], folder/'report'/(name if test_set == 'test' else f'{name}_{test_set}'),
+                                      segments=synth/'eval_segments.csv', synth_folder=synth, train_synth_folder=out/'synth_instruments', workers=workers)
+            networks[name][test_set] = dict(avc=evaluation['avc'], evaluation=evaluation)  # AVC accuracy as training's validation measures it (`evaluate.avc`)
     return networks
 
 # %% ../../nbs/apps/01_demo.ipynb 14

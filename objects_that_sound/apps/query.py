@@ -4,6 +4,8 @@
 
 # %% ../../nbs/apps/02_query.ipynb 3
 from __future__ import annotations
+import warnings
+from numbers import Integral, Real
 from pathlib import Path
 
 import av
@@ -12,28 +14,54 @@ import numpy as np
 import pandas as pd
 import torch
 from fastcore.basics import patch
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..data.clip_cache import ClipCache
-from ..core import PAIR_SECONDS, InputError
+from ..core import FRAME_SIZE, PAIR_SECONDS, InputError
 from ..evaluate.retrieval import RetrievalDatabase, class_names, embed_database, prepare_frames
 from ..data.ontology import audioset_ontology
 from ..evaluate.retrieval_metrics import top_k_retrieval
 from ..models.checkpoints import TrainedRun
 
 # %% auto 0
-__all__ = ['read_image', 'read_sound', 'ClipSearch', 'plot_search', 'heatmap']
+__all__ = ['as_picture', 'read_image', 'read_sound', 'ClipSearch', 'plot_search', 'heatmap']
 
 # %% ../../nbs/apps/02_query.ipynb 6
+def as_picture(image: torch.Tensor | np.ndarray,  # (3, H, W), (H, W, 3), (1, H, W), (H, W) (a fourth, alpha, channel dropped): uint8, uint16, or floats from 0 to 1
+              ) -> torch.Tensor:  # (3, H, W) uint8
+    "A picture given as pixels, in any of the usual layouts and types, as the RGB uint8 tensor a network's input is made from."
+    pixels = image.detach().cpu().numpy() if isinstance(image, torch.Tensor) else np.asarray(image)
+    shape = pixels.shape
+    if pixels.ndim == 2: pixels = pixels[None]  # grey
+    elif pixels.ndim == 3 and pixels.shape[0] not in (1, 3, 4) and pixels.shape[-1] in (1, 3, 4): pixels = pixels.transpose(2, 0, 1)  # channels last
+    if pixels.ndim != 3 or pixels.shape[0] not in (1, 3, 4) or 0 in pixels.shape:
+        raise InputError(f'a picture of shape {tuple(shape)}: give (3, H, W), (H, W, 3), (1, H, W) or (H, W)')
+    pixels = pixels[:3] if len(pixels) >= 3 else np.repeat(pixels, 3, axis=0)  # (3, H, W)
+    if pixels.dtype == np.uint16: pixels = (pixels / 257).round().astype(np.uint8)
+    elif np.issubdtype(pixels.dtype, np.floating):
+        if not np.isfinite(pixels).all(): raise InputError(f'a picture with {(~np.isfinite(pixels)).sum()} NaN or infinite pixels')
+        if pixels.min() < 0 or pixels.max() > 1:
+            raise InputError(f'a picture of floats from {pixels.min():g} to {pixels.max():g}: float pixels go from 0 to 1 (divide 8-bit values by 255)')
+        pixels = (pixels * 255).round().astype(np.uint8)
+    elif pixels.dtype != np.uint8: raise InputError(f'a picture of {pixels.dtype} pixels: give uint8, uint16, or floats from 0 to 1')
+    return torch.from_numpy(np.ascontiguousarray(pixels))
+
+# %% ../../nbs/apps/02_query.ipynb 7
 def read_image(path: str | Path,  # a JPEG, PNG, GIF, WebP, BMP, … (anything Pillow opens)
               ) -> torch.Tensor:  # (3, H, W) uint8
-    "A picture as an RGB uint8 tensor."
+    "A picture as an RGB uint8 tensor, upright as its EXIF orientation says; 16-bit pictures scaled to 8 bits."
     path = Path(path)
     if not path.is_file(): raise InputError(f'{path}: no such picture')
     try:
-        with Image.open(path) as picture: pixels = np.asarray(picture.convert('RGB'))  # (H, W, 3)
+        with warnings.catch_warnings():
+            warnings.simplefilter('error', Image.DecompressionBombWarning)  # a picture over Pillow's limit is refused, not decoded
+            with Image.open(path) as picture:
+                upright = ImageOps.exif_transpose(picture)  # a camera's picture, turned as it was held
+                pixels = np.asarray(upright, np.float64) / 65535 if upright.mode.startswith('I') else np.asarray(upright.convert('RGB'))  # 16-bit grey: to [0, 1]
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise InputError(f'{path}: too large a picture ({error}); downscale it first (the network sees {FRAME_SIZE}×{FRAME_SIZE} pixels)') from None
     except (UnidentifiedImageError, OSError) as error: raise InputError(f'{path}: cannot be read as a picture ({error})') from None
-    return torch.from_numpy(pixels.copy()).permute(2, 0, 1)
+    return as_picture(pixels)
 
 def read_sound(path: str | Path,  # any file with an audio stream that FFmpeg decodes
               ) -> tuple[np.ndarray, int]:  # (n,) float32 mono waveform, its sample rate in Hz
@@ -53,7 +81,7 @@ def read_sound(path: str | Path,  # any file with an audio stream that FFmpeg de
         raise InputError(f'{path}: {len(waveform) / sample_rate:.2f} s of sound; a query needs {PAIR_SECONDS:g} s')
     return waveform, sample_rate
 
-# %% ../../nbs/apps/02_query.ipynb 10
+# %% ../../nbs/apps/02_query.ipynb 13
 class ClipSearch:
     "Search the test clips of a retrieval database with new frames and sounds, through the network that embedded them."
     def __init__(self, trained: TrainedRun,  # the trained network and its input sizes
@@ -78,11 +106,11 @@ class ClipSearch:
                     embed_database(trained.network, cache, seed, trained.image_size, trained.resize, device='cpu', weights=trained.digest))
         return cls(trained, cache, embedded)
 
-# %% ../../nbs/apps/02_query.ipynb 15
+# %% ../../nbs/apps/02_query.ipynb 18
 @patch
 def frame_input(self: ClipSearch, image: torch.Tensor | str | Path) -> torch.Tensor:
-    "A picture (file or (3, H, W) uint8) as the network's input, (1, 3, S, S)."
-    image = read_image(image) if isinstance(image, (str, Path)) else image
+    "A picture (a file, or pixels as `as_picture` takes them) as the network's input, (1, 3, S, S)."
+    image = read_image(image) if isinstance(image, (str, Path)) else as_picture(image)
     return prepare_frames([image], self.trained.image_size, self.trained.resize)  # the centre, as the database's frames
 
 @patch
@@ -90,13 +118,20 @@ def sound_input(self: ClipSearch, sound: np.ndarray | str | Path, sample_rate: i
     "One second of a recording (file, or waveform at `sample_rate`) from `start` (None: the middle), (1, n) at its own rate, and that rate."
     waveform, rate = read_sound(sound) if isinstance(sound, (str, Path)) else (np.asarray(sound, np.float32), sample_rate)
     if rate is None: raise InputError('a waveform needs its sample_rate')
-    if len(waveform) < PAIR_SECONDS * rate: raise InputError(f'{len(waveform) / rate:.2f} s of sound; a query needs {PAIR_SECONDS:g} s')
-    first = round((len(waveform) / rate - PAIR_SECONDS) / 2 * rate) if start is None else round(start * rate)
+    if not (isinstance(rate, Integral) and not isinstance(rate, bool) and rate >= 1): raise InputError(f'sample_rate {rate!r}: must be a whole number of Hz, 1 or more')
+    if waveform.ndim == 2 and 1 in waveform.shape: waveform = waveform.reshape(-1)  # (1, n) or (n, 1)
+    if waveform.ndim != 1: raise InputError(f'a waveform of shape {waveform.shape}: give one channel, (n,) samples')
+    if not np.isfinite(waveform).all(): raise InputError(f'{sound if isinstance(sound, (str, Path)) else "the waveform"}: {(~np.isfinite(waveform)).sum()} samples are NaN or infinite')
+    seconds = len(waveform) / rate
+    if seconds < PAIR_SECONDS: raise InputError(f'{seconds:.2f} s of sound; a query needs {PAIR_SECONDS:g} s')
+    if start is not None and not (isinstance(start, Real) and 0 <= start <= seconds - PAIR_SECONDS):
+        raise InputError(f'start {start!r}: must be from 0 to {seconds - PAIR_SECONDS:.2f} s (the recording lasts {seconds:.2f} s, a query takes {PAIR_SECONDS:g} s)')
+    first = round((seconds - PAIR_SECONDS) / 2 * rate) if start is None else round(start * rate)
     second = torch.from_numpy(waveform[first:first + round(PAIR_SECONDS * rate)])[None]  # (1, n at `rate`)
     if len(second[0]) < round(PAIR_SECONDS * rate): raise InputError(f'start {start}: the recording ends before a whole second')
     return second, rate
 
-# %% ../../nbs/apps/02_query.ipynb 18
+# %% ../../nbs/apps/02_query.ipynb 21
 @patch
 @torch.no_grad()
 def frame_embedding(self: ClipSearch, image: torch.Tensor | str | Path) -> torch.Tensor:
@@ -110,7 +145,7 @@ def sound_embedding(self: ClipSearch, sound: np.ndarray | str | Path, sample_rat
     waveform, rate = self.sound_input(sound, sample_rate, start)
     return self.network.listen_at(rate).audio_embedding(waveform)[0]
 
-# %% ../../nbs/apps/02_query.ipynb 21
+# %% ../../nbs/apps/02_query.ipynb 24
 @patch
 def search(self: ClipSearch, embedding: torch.Tensor,  # (D,) a query's embedding
            among: str = 'vision',  # 'vision': rank the clips' frames; 'audio': their sounds
@@ -119,6 +154,7 @@ def search(self: ClipSearch, embedding: torch.Tensor,  # (D,) a query's embeddin
           ) -> pd.DataFrame:
     "The `k` best clips for a query: clip number, id, classes and score."
     if among not in ('vision', 'audio'): raise InputError(f"among {among!r}: 'vision' or 'audio'")
+    if not (isinstance(k, Integral) and k >= 1): raise InputError(f'k {k!r}: must be a whole number of results, 1 or more')
     targets = getattr(self.database, among)
     ranking = top_k_retrieval(embedding[None].float(), targets, min(k + 1, len(targets)))
     rows = [(clip, self.database.clip_ids[clip], class_names(self.database.labels[clip], self.names), score)
@@ -135,7 +171,7 @@ def by_sound(self: ClipSearch, sound: np.ndarray | str | Path, sample_rate: int 
     "The clips whose frame (or sound) best matches a recording."
     return self.search(self.sound_embedding(sound, sample_rate), among, k)
 
-# %% ../../nbs/apps/02_query.ipynb 25
+# %% ../../nbs/apps/02_query.ipynb 29
 def plot_search(clip_search: ClipSearch,  # the search the results came from
                 results: pd.DataFrame,  # from `search`, `by_frame` or `by_sound`
                 image: torch.Tensor | str | Path | None = None,  # the query, if a picture
@@ -145,7 +181,7 @@ def plot_search(clip_search: ClipSearch,  # the search the results came from
     "The query, then the frame of each result with its classes and score."
     fig, axes = plt.subplots(1, len(results) + 1, figsize=(2.2 * (len(results) + 1), 2.6), squeeze=False)
     query_ax = axes[0, 0]
-    if image is not None: query_ax.imshow((read_image(image) if isinstance(image, (str, Path)) else image).permute(1, 2, 0).numpy())
+    if image is not None: query_ax.imshow((read_image(image) if isinstance(image, (str, Path)) else as_picture(image)).permute(1, 2, 0).numpy())
     elif sound is not None:
         waveform, rate = read_sound(sound) if isinstance(sound, (str, Path)) else (sound, clip_search.network.sample_rate)
         query_ax.specgram(waveform, Fs=rate, NFFT=256, noverlap=128, cmap='magma')

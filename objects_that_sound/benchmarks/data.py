@@ -17,19 +17,18 @@ import pandas as pd
 import torch
 from fastai.torch_core import TensorCategory, TensorImage
 from fastcore.meta import delegates
-from fastcore.script import call_parse
 
 from ..data.augment import TensorAudio, avc_batch_transforms, crop_frame
 from ..data.avc_plan import AVCSampler
 from ..data.cache import ClipCache, prepare_cache
 from ..data.cache_format import CacheSettings
-from ..core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError, console_script
+from ..core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError
 from ..data.media import find_clip
 from ..data.sampling import AVCDataLoader
 
 # %% auto 0
 __all__ = ['benchmark_data', 'VideoDecodingLoader', 'pairs_per_second', 'batch_transforms_per_second', 'benchmark',
-           'machine_description', 'ots_benchmark']
+           'machine_description']
 
 # %% ../../nbs/benchmarks/00_data.ipynb 5
 def benchmark_data(root: str | Path,  # folder for the clips (root/videos) and their cache (root/cache)
@@ -188,31 +187,3 @@ def _check_benchmark_options(work, device, clips, workers, sizes, bs, seconds, r
     if Path(out).is_dir(): raise InputError(f'--out {out}: is a folder, not the Markdown file to write')
     if not Path(out).absolute().parent.is_dir(): raise InputError(f'--out {out}: there is no folder {Path(out).absolute().parent} to write it in')
     return crop_sizes
-
-# %% ../../nbs/benchmarks/00_data.ipynb 24
-@call_parse
-@console_script
-def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and their cache (reused when present)
-                  device: str = 'cpu',  # 'cpu' or 'cuda'
-                  clips: int = 16,  # clips to generate (10 s, 640×360)
-                  workers: int = 2,  # DataLoader worker processes (also the processes preparing the data)
-                  sizes: str = '224,112',  # crop sizes to measure, comma-separated
-                  bs: int = 128,  # pairs per batch from the cache
-                  seconds: float = 20.0,  # seconds per run from the cache
-                  repeats: int = 5,  # runs per configuration from the cache
-                  decode_seconds: float = 20.0,  # seconds per run decoding the mp4 files
-                  decode_repeats: int = 3,  # runs decoding the mp4 files (0: skip)
-                  duration: float = 10.0,  # seconds per generated clip
-                  out: str = 'benchmark_data.md',  # Markdown file the table is written to
-                  ):
-    "Measure training pairs/s from the cache and from decoding mp4 files; print and save the table."
-    crop_sizes = _check_benchmark_options(work, device, clips, workers, sizes, bs, seconds, repeats, decode_seconds, decode_repeats, duration, out)
-    started = time.time()
-    cache = benchmark_data(work, clips, duration, workers=max(workers, 1) if device == 'cpu' else None)
-    print(f'{cache} ready after {time.time() - started:.0f} s', flush=True)
-    table = benchmark(cache, Path(work)/'videos', device, workers, crop_sizes, bs,
-                      seconds, repeats, decode_seconds=decode_seconds, decode_repeats=decode_repeats)
-    text = (f'Training pairs/s ({machine_description(device)}); {len(cache)} clips of {duration:g} s, '
-            f'640x360; medians of repeated runs.\n\n{table.to_markdown(index=False, floatfmt=".1f")}\n')
-    Path(out).write_text(text)
-    print(text, f'\nwritten to {out} after {time.time() - started:.0f} s', sep='')

@@ -52,10 +52,10 @@ class TrainingVariant:
             raise ValueError(f'unknown training variant {name!r}: write fp32 or bf16, then +channels_last, +compile or both')
         return cls(precision == 'bf16', 'channels_last' in options, 'compile' in options)
 
-# %% ../../nbs/benchmarks/01_training.ipynb 8
+# %% ../../nbs/benchmarks/01_training.ipynb 12
 GPU_VARIANTS = 'fp32,bf16,bf16+channels_last,bf16+channels_last+compile'  # the four measured on a GPU
 
-# %% ../../nbs/benchmarks/01_training.ipynb 12
+# %% ../../nbs/benchmarks/01_training.ipynb 15
 def variant_network(variant: TrainingVariant,  # how the step runs
                     network: str = 'ave',  # 'ave' (AVE-Net), 'l3' or 'avol'
                     width: float = 1.0,  # channel multiplier (1: the paper's)
@@ -68,12 +68,35 @@ def variant_network(variant: TrainingVariant,  # how the step runs
     if variant.compile: model.compile()  # in place: the class, its heads and `correspondence_logits` stay as they are
     return model
 
-# %% ../../nbs/benchmarks/01_training.ipynb 15
+# %% ../../nbs/benchmarks/01_training.ipynb 18
 def _synchronize(device: torch.device):
     "Wait for the work queued on `device`."
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
-# %% ../../nbs/benchmarks/01_training.ipynb 16
+# %% ../../nbs/benchmarks/01_training.ipynb 20
+def _random_batch(model: nn.Module, bs: int, size: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Random pairs on `model`'s device: (B, 3, S, S) frames, (B, n) one second of noise at its rate, (B,) labels."
+    device = next(model.parameters()).device
+    generator = torch.Generator(device).manual_seed(seed)
+    frames = torch.randn(bs, 3, size, size, device=device, generator=generator)  # (B, 3, S, S)
+    waveforms = 0.1 * torch.randn(bs, round(model.sample_rate * PAIR_SECONDS), device=device, generator=generator)  # (B, n)
+    labels = torch.randint(0, 2, (bs,), device=device, generator=generator)  # (B,)
+    return frames, waveforms, labels
+
+# %% ../../nbs/benchmarks/01_training.ipynb 23
+def _time_steps(step, device: torch.device, warmup: int, seconds: float) -> tuple[int, float, float]:
+    "Run `step` `warmup` times, then until `seconds` have passed; the device finishes before each reading of the clock."
+    started = time.perf_counter()
+    for _ in range(warmup): step()
+    _synchronize(device)
+    start, steps = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        step()
+        steps += 1
+    _synchronize(device)
+    return steps, time.perf_counter() - start, start - started
+
+# %% ../../nbs/benchmarks/01_training.ipynb 26
 def model_only_pairs_per_second(model: nn.Module,  # from `variant_network`
                                 variant: TrainingVariant,  # how the step runs (its precision is applied here)
                                 bs: int = 128,  # pairs per batch
@@ -85,10 +108,7 @@ def model_only_pairs_per_second(model: nn.Module,  # from `variant_network`
                                 ) -> tuple[float, float]:
     "Steady training pairs/s of `model` on a batch already on its device, and the seconds its warm-up took."
     device = next(model.parameters()).device
-    generator = torch.Generator(device).manual_seed(seed)
-    frames = torch.randn(bs, 3, size, size, device=device, generator=generator)  # (B, 3, S, S)
-    waveforms = 0.1 * torch.randn(bs, round(model.sample_rate * PAIR_SECONDS), device=device, generator=generator)  # (B, n)
-    labels = torch.randint(0, 2, (bs,), device=device, generator=generator)  # (B,)
+    frames, waveforms, labels = _random_batch(model, bs, size, seed)
     objective = AVCLoss(model)
     optimizer = Adam(list(model.parameters()), lr, wd=PAPER_WEIGHT_DECAY, decouple_wd=False)
     model.train()
@@ -98,17 +118,10 @@ def model_only_pairs_per_second(model: nn.Module,  # from `variant_network`
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
-    started = time.perf_counter()
-    for _ in range(warmup): step()
-    _synchronize(device)
-    start, steps = time.perf_counter(), 0
-    while time.perf_counter() - start < seconds:
-        step()
-        steps += 1
-    _synchronize(device)
-    return steps * bs / (time.perf_counter() - start), start - started
+    steps, timed, warmup_seconds = _time_steps(step, device, warmup, seconds)
+    return steps * bs / timed, warmup_seconds
 
-# %% ../../nbs/benchmarks/01_training.ipynb 19
+# %% ../../nbs/benchmarks/01_training.ipynb 29
 class BatchTimer(Callback):
     "Time the training batches after the first `warmup`; end the fit once `seconds` have been timed."
     order = 100  # after the batch's other callbacks: their cost is part of the step
@@ -133,10 +146,9 @@ class BatchTimer(Callback):
         _synchronize(self.dls.device)
         self.pairs_per_second = self.pairs / (time.perf_counter() - self.start)
 
-# %% ../../nbs/benchmarks/01_training.ipynb 21
+# %% ../../nbs/benchmarks/01_training.ipynb 31
 _MAX_RATE = 30_000  # pairs/s no device here reaches: sizes a pass so that it outlasts the timing
 
-# %% ../../nbs/benchmarks/01_training.ipynb 22
 def end_to_end_pairs_per_second(cache: ClipCache,  # the prepared cache to draw pairs from
                                 model: nn.Module,  # from `variant_network`, on the device the batches go to
                                 variant: TrainingVariant,  # how the step runs (its precision is applied here)
@@ -162,7 +174,7 @@ def end_to_end_pairs_per_second(cache: ClipCache,  # the prepared cache to draw 
         raise RuntimeError(f'{cache.root}: the fit ended after {timer.batches} batches, before any was timed (warm-up {warmup})')
     return timer.pairs_per_second
 
-# %% ../../nbs/benchmarks/01_training.ipynb 26
+# %% ../../nbs/benchmarks/01_training.ipynb 35
 @contextmanager
 def _cudnn_benchmark(on: bool):
     "cuDNN's autotuner on or off inside, as before after."
@@ -171,13 +183,13 @@ def _cudnn_benchmark(on: bool):
     try: yield
     finally: torch.backends.cudnn.benchmark = before
 
-# %% ../../nbs/benchmarks/01_training.ipynb 27
+# %% ../../nbs/benchmarks/01_training.ipynb 38
 def _short(error: Exception) -> str:
     "An error in one table cell."
     first_line = (str(error).strip().splitlines() or [''])[0]
     return f'{type(error).__name__}: {first_line}'.replace('|', '/')[:160]
 
-# %% ../../nbs/benchmarks/01_training.ipynb 28
+# %% ../../nbs/benchmarks/01_training.ipynb 41
 def _measure_variant(cache: ClipCache, variant: TrainingVariant, network: str = 'ave', width: float = 1.0,
                     sample_rate: int = PAPER_SAMPLE_RATE, size: int = FRAME_SIZE, bs: int = 128, workers: int = 2,
                     device: str | torch.device = 'cpu', warmup: int = 10, seconds: float = 10.0, seed: int = 0) -> dict:
@@ -199,13 +211,13 @@ def _measure_variant(cache: ClipCache, variant: TrainingVariant, network: str = 
     if torch.device(device).type == 'cuda': torch.cuda.empty_cache()
     return row
 
-# %% ../../nbs/benchmarks/01_training.ipynb 29
+# %% ../../nbs/benchmarks/01_training.ipynb 43
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:
     "The table as it is shown: whole pairs/s, the ratio to two places, the warm-up to 0.1 s."
     rates = ['model-only pairs/s', 'end-to-end pairs/s']
     return table.round({'end to end / model-only': 2, 'warm-up s': 1}).assign(**{c: table[c].round().astype('Int64') for c in rates})
 
-# %% ../../nbs/benchmarks/01_training.ipynb 30
+# %% ../../nbs/benchmarks/01_training.ipynb 46
 def benchmark_training(cache: ClipCache,  # the prepared cache of the end-to-end runs
                        variants: list[TrainingVariant] = (TrainingVariant(),),  # the ways of running a step to measure
                        network: str = 'ave',  # 'ave' (AVE-Net), 'l3' or 'avol'
@@ -229,7 +241,7 @@ def benchmark_training(cache: ClipCache,  # the prepared cache of the end-to-end
             if report is not None: report(_rounded(pd.DataFrame(rows)))
     return _rounded(pd.DataFrame(rows))
 
-# %% ../../nbs/benchmarks/01_training.ipynb 35
+# %% ../../nbs/benchmarks/01_training.ipynb 51
 def ots_benchmark_training(cache: str = None,  # a prepared cache folder; None: make clips and their cache in `work`
                            work: str = 'benchmark_training',  # folder for those clips (`RESIZE` pixels square) and their cache
                            clips: int = 64,  # clips to make when no cache is given
@@ -266,6 +278,6 @@ def ots_benchmark_training(cache: str = None,  # a prepared cache folder; None: 
                                seconds, seed, bool(cudnn_benchmark), report)
     print(f'\n{table.to_markdown(index=False)}\n\nwritten to {out} after {time.time() - started:.0f} s')
 
-# %% ../../nbs/benchmarks/01_training.ipynb 36
+# %% ../../nbs/benchmarks/01_training.ipynb 52
 #| eval: false
 if __name__ == '__main__': call_parse(ots_benchmark_training)  # python -m objects_that_sound.benchmarks.training [options]

@@ -64,7 +64,7 @@ class Segment(NamedTuple):
 class SegmentsFormatError(ValueError):
     "A row of a segment list that does not parse."
 
-# %% ../../nbs/data/00_audioset.ipynb 20
+# %% ../../nbs/data/00_audioset.ipynb 22
 class BadRow(NamedTuple):
     "A malformed row that `read_segments` skipped."
     path: Path  # the CSV file
@@ -73,7 +73,7 @@ class BadRow(NamedTuple):
 
     def __str__(self): return f'{self.path}, line {self.line}: {self.problem}'
 
-# %% ../../nbs/data/00_audioset.ipynb 21
+# %% ../../nbs/data/00_audioset.ipynb 25
 _LABEL_ID = re.compile(r'/[mgt]/[0-9A-Za-z_]+')
 _FIELDS = 'YTID, start_seconds, end_seconds, positive_labels'
 _WELL_FORMED = re.compile(r'\s*"?([A-Za-z0-9_-]{1,64})"?\s*,\s*"?(\d+(?:\.\d*)?)"?\s*,\s*"?(\d+(?:\.\d*)?)"?\s*,'
@@ -96,7 +96,7 @@ def _parse_row(line):
         if not _LABEL_ID.fullmatch(label): raise ValueError(f'expected label ids like /m/04szw, got {label!r}')
     return Segment(ytid, start, end, labels)
 
-# %% ../../nbs/data/00_audioset.ipynb 22
+# %% ../../nbs/data/00_audioset.ipynb 28
 def iter_segments(path: str | Path,  # an AudioSet-format segment list (CSV)
                   bad_rows: list | None = None,  # if a list, malformed rows are skipped and appended to it as `BadRow`s
                   ) -> Iterator[Segment]:
@@ -116,14 +116,14 @@ def iter_segments(path: str | Path,  # an AudioSet-format segment list (CSV)
                 if bad_rows is None: raise SegmentsFormatError(f'{path}, line {number}: {problem}') from None
                 bad_rows.append(BadRow(path, number, problem))
 
-# %% ../../nbs/data/00_audioset.ipynb 23
+# %% ../../nbs/data/00_audioset.ipynb 31
 def read_segments(path: str | Path,  # an AudioSet-format segment list (CSV)
                   bad_rows: list | None = None,  # if a list, malformed rows are skipped and appended to it as `BadRow`s
                   ) -> list[Segment]:
     "Read an AudioSet segment list in any of its variants; a malformed row raises `SegmentsFormatError` unless collected."
     return list(iter_segments(path, bad_rows))
 
-# %% ../../nbs/data/00_audioset.ipynb 29
+# %% ../../nbs/data/00_audioset.ipynb 37
 def _check_labels(path, segments):
     "Refuse label ids that are not AudioSet classes, naming the first line that has one."
     known = audioset_ontology().index
@@ -156,7 +156,7 @@ def checked_segments(path: str | Path,  # a segment list a user gave (AudioSet's
     if bad_rows is not None: bad_rows.extend(malformed)
     return segments
 
-# %% ../../nbs/data/00_audioset.ipynb 34
+# %% ../../nbs/data/00_audioset.ipynb 42
 SPLITS = ('train', 'val', 'test')
 VAL_FRACTION = 0.1  # the paper's 90/10 train/val split of the public training list
 
@@ -166,7 +166,7 @@ def in_val_split(ytid: str,  # YouTube id
     "Whether a video belongs to val: SHA-1 of its id, as a fraction of 2**64, below `val_fraction`."
     return int.from_bytes(hashlib.sha1(ytid.encode()).digest()[:8], 'big') < val_fraction * 2**64
 
-# %% ../../nbs/data/00_audioset.ipynb 37
+# %% ../../nbs/data/00_audioset.ipynb 45
 def instrument_segments(split: str,  # 'train', 'val' or 'test'
                         segments_csv: str | Path | None = None,  # list to read; None: shipped balanced train list (train, val) or eval list (test)
                         val_fraction: float = VAL_FRACTION,  # fraction of the training list's videos that go to val

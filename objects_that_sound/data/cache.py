@@ -14,18 +14,16 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
-from fastcore.parallel import parallel
-from fastcore.script import call_parse
 
 from .audioset import checked_segments
 from .cache_entry import EntryError, prepare_clip, read_entry
 from .cache_format import CacheSettings
 from .clip_cache import FORMAT_VERSION, ClipCache
-from ..core import InputError, atomic_write_text, console_script
+from ..core import InputError, atomic_write_text, exclusive_writer, map_in_workers
 from .media import MediaError, find_clip
 
 # %% auto 0
-__all__ = ['prepare_shard', 'merge_cache', 'prepare_cache', 'ots_prepare']
+__all__ = ['prepare_shard', 'merge_cache', 'prepare_cache']
 
 # %% ../../nbs/data/05c_cache.ipynb 6
 def _entries(root): return Path(root)/'entries'
@@ -111,7 +109,7 @@ def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_fa
             except EntryError as e: redone[clip] = f'prepared again: {e}'; entry.unlink()
         elif not retry_failed and _failure_stands(_entries(root)/f'{clip}.failed.json', clips, segment): continue
         jobs.append((clip, Path(clips), segment, root))
-    results = parallel(_prepare_job, jobs, settings=settings, one_thread=workers > 0, n_workers=workers, progress=progress and bool(jobs), total=len(jobs))
+    results = map_in_workers(_prepare_job, jobs, workers, progress=progress and bool(jobs), settings=settings, one_thread=workers > 0)
     failed = sum(problem is not None for _, problem in results)
     return dict(segments=len(segments), skipped=len(segments) - len(jobs), prepared=len(jobs) - failed, failed=failed, redone=len(redone)), redone
 
@@ -149,12 +147,9 @@ def _failure(record):
         return 'transient', '', f'{record}: not a failure record ots_prepare wrote ({type(e).__name__}: {e}); the next run tries the clip again'
 
 # %% ../../nbs/data/05c_cache.ipynb 12
-def _merge(listed, root, notes=None):
-    "`merge_cache` on a list already read; also returns the manifest's rows. `notes`: a remark for the row of a clip prepared."
-    root, notes = Path(root), notes or {}
-    settings = _recorded_settings(root)
-    if settings is None: raise InputError(f'{root}: no shard has been prepared here (no settings.json); run ots_prepare without --merge first')
-    for leftover in root.glob('.*.tmp'): leftover.unlink(missing_ok=True)  # a merge killed before its renames
+def _write_merged(listed, root, settings, notes):
+    "Merge the entries of `listed` into `root`'s files (its writer lock held); return the counts and the manifest's rows."
+    for leftover in (path for name in _MERGED for path in root.glob(f'.{name}.*.tmp')): leftover.unlink(missing_ok=True)  # a merge killed before its renames
     temporary = {name: root/f'.{name}.{os.getpid()}.tmp' for name in _MERGED}
     clips, frames, manifest, audio_at, jpeg_at = [], [], [], 0, 0
     try:
@@ -188,13 +183,26 @@ def _merge(listed, root, notes=None):
     return counts, manifest
 
 # %% ../../nbs/data/05c_cache.ipynb 13
+def _merge(listed, root, notes=None):
+    "`merge_cache` on a list already read; also returns the manifest's rows. `notes`: a remark for the row of a clip prepared."
+    root = Path(root)
+    settings = _recorded_settings(root)
+    if settings is None: raise InputError(f'{root}: no shard has been prepared here (no settings.json); run ots_prepare without --merge first')
+    with exclusive_writer(root, 'a merge of this cache'): counts, manifest = _write_merged(listed, root, settings, notes or {})
+    if not counts['clips']:
+        clip, *_, problem = next(row for row in manifest if row[3] != 'ok')
+        raise InputError(f'{root}: none of the {len(manifest)} clips of the list could be cached ({counts["failed"]} failed, {counts["missing"]} not prepared; '
+                         f'{clip}: {problem[:200]}); every problem is in {root/"manifest.csv"}')
+    return counts, manifest
+
+# %% ../../nbs/data/05c_cache.ipynb 14
 def merge_cache(segments_csv: str | Path,  # the segment list the entries were prepared from
                 root: str | Path,  # the cache folder
                 ) -> dict:
     "Merge the prepared entries of all shards into the cache's files and write its manifest; return counts."
     return _merge(_read_list(segments_csv), root)[0]
 
-# %% ../../nbs/data/05c_cache.ipynb 15
+# %% ../../nbs/data/05c_cache.ipynb 16
 def prepare_cache(segments_csv: str | Path,  # AudioSet-format segment list of the clips
                   clips: str | Path,  # folder of the clip files (named as `media.find_clip` expects)
                   root: str | Path,  # the cache folder to create or finish
@@ -208,35 +216,3 @@ def prepare_cache(segments_csv: str | Path,  # AudioSet-format segment list of t
     merged, _ = _merge(listed, root, redone)
     print(f'{root}: {merged["clips"]} clips ({counts["prepared"]} prepared now), {merged["failed"]} failed')
     return ClipCache(root)
-
-# %% ../../nbs/data/05c_cache.ipynb 16
-@call_parse
-@console_script
-def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clips
-                clips: str,  # folder of the clip files: <YTID>_<start ms>.<ext> or <YTID>.<ext> (mp4, webm, mkv, …; the segment or the whole video)
-                cache: str,  # the cache folder to create or resume
-                workers: int = os.cpu_count(),  # parallel processes (0: none)
-                shard: int = 0,  # this task's shard, 0 <= shard < num_shards (a cluster job array's task id)
-                num_shards: int = 1,  # shards the list is split into; with more than one, merge with --merge when all are done
-                merge: bool = False,  # only merge the entries of all shards into the cache
-                retry_failed: bool = False,  # try again every clip that failed before (without it: those whose cause may have gone)
-                frame_step: float = CacheSettings.frame_step,  # s between cached frames
-                frame_size: int = CacheSettings.frame_size,  # cached frames are frame_size x frame_size pixels
-                jpeg_quality: int = CacheSettings.jpeg_quality,  # JPEG quality of the cached frames
-                sample_rate: int = CacheSettings.sample_rate,  # Hz of the cached audio
-                ):
-    "Decode a folder of clips once into a training cache (resumable, shardable); print what failed and why."
-    settings = CacheSettings(frame_step, frame_size, jpeg_quality, sample_rate)
-    if not merge: _check_shard(shard, num_shards)
-    listed, redone = _read_list(segments), {}
-    if not merge:
-        started = time.time()
-        counts, redone = _prepare(listed, clips, cache, settings, shard, num_shards, workers, retry_failed, progress=True)
-        print(f'shard {shard}/{num_shards}: {counts["prepared"]} prepared, {counts["failed"]} failed, {counts["skipped"]} done before, in {time.time() - started:.0f} s')
-        for clip, note in redone.items(): print(f'  {clip}: {note}')
-        if num_shards > 1: return print(f'when every shard is done: ots_prepare {segments} {clips} {cache} --merge')
-    counts, manifest = _merge(listed, cache, redone)
-    print(f'{cache}: {counts["clips"]} clips, {counts["frames"]} frames, {counts["audio_bytes"] + counts["jpeg_bytes"]:,} bytes; '
-          f'{counts["failed"]} failed, {counts["missing"]} not prepared (see {Path(cache)/"manifest.csv"})')
-    for clip, _, _, status, kind, _, problem in manifest:
-        if status != 'ok': print(f'  {clip}: {status}' + (' (tried again by the next run)' if kind == 'transient' else '') + f': {problem}')

@@ -39,7 +39,7 @@ def _save_npz(path, **arrays):
     "Write `arrays` as an uncompressed .npz at exactly `path`."
     with open(path, 'wb') as f: np.savez(f, **arrays)
 
-# %% ../../nbs/data/05a_cache_entry.ipynb 9
+# %% ../../nbs/data/05a_cache_entry.ipynb 12
 def prepare_clip(path: str | Path,  # the clip's video file (or the whole video's, see `media.segment_frames`)
                  entry: str | Path,  # the entry file to write (`.npz`)
                  settings: CacheSettings = CacheSettings(),  # how to prepare it
@@ -61,7 +61,7 @@ def prepare_clip(path: str | Path,  # the clip's video file (or the whole video'
                                             facts=np.array(json.dumps(facts))))
     return facts
 
-# %% ../../nbs/data/05a_cache_entry.ipynb 15
+# %% ../../nbs/data/05a_cache_entry.ipynb 18
 ENTRY_ARRAYS = ('audio', 'jpeg', 'jpeg_ends', 'frame_numbers', 'facts')  # what an entry holds
 _ZIP_MAGIC = b'PK\x03\x04'  # how an .npz archive (a zip file) begins
 
@@ -75,7 +75,18 @@ class EntryError(ValueError):
 
     def __reduce__(self): return (EntryError, (self.path, self.problem))
 
-# %% ../../nbs/data/05a_cache_entry.ipynb 16
+# %% ../../nbs/data/05a_cache_entry.ipynb 22
+def _check_entry(path, entry):
+    "Refuse arrays that do not make one entry: byte types, one JPEG per frame, the facts the merge reads."
+    ends, numbers, jpeg = entry['jpeg_ends'], entry['frame_numbers'], entry['jpeg']
+    if entry['audio'].dtype != np.uint8 or jpeg.dtype != np.uint8:
+        raise EntryError(path, f'not a whole cache entry (audio {entry["audio"].dtype} and jpeg {jpeg.dtype}, where both are uint8)')
+    if not len(ends) or len(ends) != len(numbers) or ends[-1] != len(jpeg):
+        raise EntryError(path, f'not a whole cache entry ({len(ends)} JPEG ends for {len(numbers)} frames, {len(jpeg)} JPEG bytes)')
+    missing = [key for key in ('clip', 'fps', 'n_frames', 'duration') if key not in (entry['facts'] if isinstance(entry['facts'], dict) else {})]
+    if missing: raise EntryError(path, f'not a whole cache entry (no {", ".join(missing)} in its facts)')
+
+# %% ../../nbs/data/05a_cache_entry.ipynb 25
 def read_entry(path: str | Path,  # an entry written by `prepare_clip`
                arrays: tuple[str, ...] = ENTRY_ARRAYS,  # which to read; () only checks that the archive lists them all
                ) -> dict:
@@ -92,13 +103,3 @@ def read_entry(path: str | Path,  # an entry written by `prepare_clip`
     except Exception as e: raise EntryError(path, f'not a whole cache entry ({type(e).__name__}: {e})') from None  # zip, npy or JSON damage
     if set(arrays) == set(ENTRY_ARRAYS): _check_entry(path, entry)
     return entry
-
-def _check_entry(path, entry):
-    "Refuse arrays that do not make one entry: byte types, one JPEG per frame, the facts the merge reads."
-    ends, numbers, jpeg = entry['jpeg_ends'], entry['frame_numbers'], entry['jpeg']
-    if entry['audio'].dtype != np.uint8 or jpeg.dtype != np.uint8:
-        raise EntryError(path, f'not a whole cache entry (audio {entry["audio"].dtype} and jpeg {jpeg.dtype}, where both are uint8)')
-    if not len(ends) or len(ends) != len(numbers) or ends[-1] != len(jpeg):
-        raise EntryError(path, f'not a whole cache entry ({len(ends)} JPEG ends for {len(numbers)} frames, {len(jpeg)} JPEG bytes)')
-    missing = [key for key in ('clip', 'fps', 'n_frames', 'duration') if key not in (entry['facts'] if isinstance(entry['facts'], dict) else {})]
-    if missing: raise EntryError(path, f'not a whole cache entry (no {", ".join(missing)} in its facts)')

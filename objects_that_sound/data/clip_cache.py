@@ -4,13 +4,14 @@
 
 # %% ../../nbs/data/05b_clip_cache.ipynb 3
 from __future__ import annotations
+import hashlib
 import json
 import os
 from pathlib import Path
 
 import numpy as np
 import torch
-import torchaudio.functional as AF
+from fastcore.basics import patch
 from torchvision.io import decode_jpeg
 
 from .cache_format import MU_LAW_SILENCE, MU_LAW_VALUES, CacheSettings
@@ -75,61 +76,85 @@ class ClipCache:
             self._maps = (os.getpid(), open_map('audio.u8'), open_map('frames.jpg.bin'))
         return self._maps[1:]
 
-    def ytid(self, clip: int,  # clip number, 0 <= clip < len(cache)
-             ) -> str:
-        "The YouTube id of the clip's video, as the segment list gives it."
-        return str(self._index['ytid'][clip])
+# %% ../../nbs/data/05b_clip_cache.ipynb 14
+@patch
+def ytid(self: ClipCache, clip: int,  # clip number, 0 <= clip < len(cache)
+         ) -> str:
+    "The YouTube id of the clip's video, as the segment list gives it."
+    return str(self._index['ytid'][clip])
 
-    def start(self, clip: int,  # clip number
-              ) -> float:
-        "The segment's start, seconds into the video, as the segment list gives it."
-        return float(self._index['start'][clip])
+@patch
+def start(self: ClipCache, clip: int,  # clip number
+          ) -> float:
+    "The segment's start, seconds into the video, as the segment list gives it."
+    return float(self._index['start'][clip])
 
-    def labels(self, clip: int,  # clip number
-               ) -> list[str]:
-        "AudioSet label ids (mids) of the clip, as the segment list gives them."
-        return [label for label in str(self._index['labels'][clip]).split(',') if label]
+@patch
+def labels(self: ClipCache, clip: int,  # clip number
+           ) -> list[str]:
+    "AudioSet label ids (mids) of the clip, as the segment list gives them."
+    return [label for label in str(self._index['labels'][clip]).split(',') if label]
 
-    def fps(self, clip: int,  # clip number
-            ) -> float:
-        "The source video's frame rate."
-        return float(self._index['fps'][clip])
+# %% ../../nbs/data/05b_clip_cache.ipynb 20
+@patch
+def fps(self: ClipCache, clip: int,  # clip number
+        ) -> float:
+    "The source video's frame rate."
+    return float(self._index['fps'][clip])
 
-    def duration(self, clip: int,  # clip number
-                 ) -> float:
-        "Seconds of audio available, from the video's first frame."
-        return float(self._index['duration'][clip])
+@patch
+def duration(self: ClipCache, clip: int,  # clip number
+             ) -> float:
+    "Seconds of audio available, from the video's first frame."
+    return float(self._index['duration'][clip])
 
-    def frame_numbers(self, clip: int,  # clip number
-                      ) -> np.ndarray:  # (K,) int64; frame n is on screen from n / fps s after the first frame
-        "Numbers, in the video, of the clip's cached frames."
-        first, count = self._index['first_frame'][clip], self._index['frame_count'][clip]
-        return self._index['frame_number'][first:first + count]
+@patch
+def frame_numbers(self: ClipCache, clip: int,  # clip number
+                  ) -> np.ndarray:  # (K,) int64; frame n is on screen from n / fps s after the first frame
+    "Numbers, in the video, of the clip's cached frames."
+    first, count = self._index['first_frame'][clip], self._index['frame_count'][clip]
+    return self._index['frame_number'][first:first + count]
 
-    def frame(self, clip: int,  # clip number
-              index: int,  # which of the clip's cached frames, 0 <= index < len(frame_numbers(clip))
-              ) -> torch.Tensor:  # (3, H, W) uint8 RGB
-        "The clip's cached frame number `index`, decoded."
-        if not 0 <= index < self._index['frame_count'][clip]: raise IndexError(f'{self.clip_ids[clip]}: frame {index} of {self._index["frame_count"][clip]}')
-        row = self._index['first_frame'][clip] + index
-        start, length = self._index['jpeg_start'][row], self._index['jpeg_length'][row]
-        return decode_jpeg(torch.from_numpy(np.array(self._memory_maps()[1][start:start + length])))
+# %% ../../nbs/data/05b_clip_cache.ipynb 26
+@patch
+def frame(self: ClipCache, clip: int,  # clip number
+          index: int,  # which of the clip's cached frames, 0 <= index < len(frame_numbers(clip))
+          ) -> torch.Tensor:  # (3, H, W) uint8 RGB
+    "The clip's cached frame number `index`, decoded."
+    if not 0 <= index < self._index['frame_count'][clip]: raise IndexError(f'{self.clip_ids[clip]}: frame {index} of {self._index["frame_count"][clip]}')
+    row = self._index['first_frame'][clip] + index
+    start, length = self._index['jpeg_start'][row], self._index['jpeg_length'][row]
+    try: return decode_jpeg(torch.from_numpy(np.array(self._memory_maps()[1][start:start + length])))
+    except RuntimeError as error: raise _merge_again(self.root, f'frames.jpg.bin: frame {index} of {self.clip_ids[clip]} cannot be decoded ({error})') from None
 
-    def audio_codes(self, clip: int,  # clip number
-                    start: float,  # s after the video's first frame (may be negative)
-                    duration: float = PAIR_SECONDS,  # s of audio wanted
-                    ) -> np.ndarray:  # (round(duration * sample_rate),) int16: μ-law codes, `MU_LAW_SILENCE` outside the clip
-        "The stored μ-law codes from `start` for `duration` seconds, `MU_LAW_SILENCE` where the window runs outside the clip."
-        first, n = round(start * self.sample_rate), round(duration * self.sample_rate)
-        stored, length = self._index['audio_start'][clip], self._index['audio_length'][clip]
-        window = np.full(n, MU_LAW_SILENCE, np.int16)
-        lo, hi = max(first, 0), min(first + n, length)
-        if lo < hi: window[lo - first:hi - first] = self._memory_maps()[0][stored + lo:stored + hi]
-        return window
+# %% ../../nbs/data/05b_clip_cache.ipynb 30
+@patch
+def audio_codes(self: ClipCache, clip: int,  # clip number
+                start: float,  # s after the video's first frame (may be negative)
+                duration: float = PAIR_SECONDS,  # s of audio wanted
+                ) -> np.ndarray:  # (round(duration * sample_rate),) int16: μ-law codes, `MU_LAW_SILENCE` outside the clip
+    "The stored μ-law codes from `start` for `duration` seconds, `MU_LAW_SILENCE` where the window runs outside the clip."
+    first, n = round(start * self.sample_rate), round(duration * self.sample_rate)
+    stored, length = self._index['audio_start'][clip], self._index['audio_length'][clip]
+    window = np.full(n, MU_LAW_SILENCE, np.int16)
+    lo, hi = max(first, 0), min(first + n, length)
+    if lo < hi: window[lo - first:hi - first] = self._memory_maps()[0][stored + lo:stored + hi]
+    return window
 
-    def audio(self, clip: int,  # clip number
-              start: float,  # s after the video's first frame (may be negative)
-              duration: float = PAIR_SECONDS,  # s of audio wanted
-              ) -> np.ndarray:  # (round(duration * sample_rate),) float32 in [-1, 1]
-        "Mono audio from `start` for `duration` seconds, zero where it runs outside the clip."
-        return MU_LAW_VALUES[self.audio_codes(clip, start, duration)]
+@patch
+def audio(self: ClipCache, clip: int,  # clip number
+          start: float,  # s after the video's first frame (may be negative)
+          duration: float = PAIR_SECONDS,  # s of audio wanted
+          ) -> np.ndarray:  # (round(duration * sample_rate),) float32 in [-1, 1]
+    "Mono audio from `start` for `duration` seconds, zero where it runs outside the clip."
+    return MU_LAW_VALUES[self.audio_codes(clip, start, duration)]
+
+# %% ../../nbs/data/05b_clip_cache.ipynb 38
+@patch
+def content_digest(self: ClipCache) -> str:  # SHA-256, hex
+    "A digest of what the cache holds: its settings and every array of its index."
+    digest = hashlib.sha256(json.dumps(self.summary['settings'], sort_keys=True).encode())
+    for name in sorted(self._index):
+        array = np.ascontiguousarray(self._index[name])
+        digest.update(f'{name} {array.dtype.str} {array.shape}'.encode()); digest.update(array.tobytes())
+    return digest.hexdigest()

@@ -5,7 +5,7 @@
 # %% auto 0
 __all__ = ['YOUTUBE_URL', 'VIDEO_FORMAT', 'PARTIAL_DIR', 'FAILURES_CSV', 'TRANSIENT_PATTERNS', 'PERMANENT_PATTERNS',
            'FAILURE_KINDS', 'segment_url', 'yt_dlp_command', 'MissingToolError', 'find_tools', 'failure_kind',
-           'DownloadError', 'download_segment', 'DownloadReport', 'read_failures', 'download_segments', 'ots_download']
+           'DownloadError', 'download_segment', 'DownloadReport', 'read_failures', 'download_segments']
 
 # %% ../../nbs/data/02_download.ipynb 3
 import csv
@@ -21,11 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from fastcore.script import call_parse
-from tqdm import tqdm
 
 from .audioset import Segment, check_ytid, checked_segments, instrument_class_ids
-from ..core import InputError, atomic_write, console_script
+from ..core import InputError, atomic_write, report_progress
 
 # %% ../../nbs/data/02_download.ipynb 7
 YOUTUBE_URL = 'https://www.youtube.com/watch?v='
@@ -222,7 +220,7 @@ def download_segments(segments: Sequence[Segment],  # the segments to fetch
                       extra_args: Sequence[str] = (),  # more yt-dlp options, e.g. ['--cookies', 'cookies.txt']
                       timeout: float = 300,  # seconds before one download is abandoned
                       skip_failed: bool = False,  # do not retry clips the manifest lists as failed for good (permanent)
-                      progress: bool = True,  # show a progress bar
+                      progress: bool = True,  # show progress: a bar on a terminal, a line at every tenth in a log (`core.report_progress`)
                       ) -> DownloadReport:
     "Fetch every segment not yet in `out_dir`, `jobs` at a time, recording failures in `out_dir/download_failures.csv`."
     if jobs < 1: raise InputError(f'jobs {jobs}: must be 1 or more')
@@ -246,7 +244,8 @@ def download_segments(segments: Sequence[Segment],  # the segments to fetch
                 for name, segment in todo.items():
                     futures[pool.submit(download_segment, segment, out_dir, yt_dlp, ffmpeg, video_format,
                                         extra_args, timeout, processes)] = name
-                for future in tqdm(as_completed(futures), total=len(futures), disable=not progress, desc='ots_download'):
+                finished = as_completed(futures)
+                for future in report_progress(finished, len(futures)) if progress else finished:
                     name = futures[future]
                     try: future.result(); report.downloaded.append(name)
                     except DownloadError as e: report.failed[name] = e
@@ -263,37 +262,3 @@ def download_segments(segments: Sequence[Segment],  # the segments to fetch
                                   end_seconds=f'{segment.end:.3f}', kind=failure.kind, reason=str(failure))
         report.manifest = _write_failures(out_dir, manifest)
     return report
-
-# %% ../../nbs/data/02_download.ipynb 36
-@call_parse
-@console_script
-def ots_download(segments_csv: str,  # AudioSet-format segment list (e.g. eval_segments.csv)
-                 out_dir: str,  # folder for the clips, named {ytid}_{start ms}.mp4
-                 jobs: int = 4,  # downloads at once
-                 instruments: bool = False,  # keep only segments with an AudioSet-Instruments label
-                 skip_failed: bool = False,  # do not retry clips listed in OUT_DIR/download_failures.csv as failed for good
-                 timeout: float = 300,  # seconds before one download is abandoned
-                 yt_dlp: str = 'yt-dlp',  # yt-dlp executable
-                 ffmpeg: str = 'ffmpeg',  # ffmpeg executable
-                 video_format: str = VIDEO_FORMAT,  # yt-dlp format selection
-                 yt_dlp_args: str = '',  # more yt-dlp options as one string, given as --yt_dlp_args="--cookies cookies.txt"
-                 ):
-    "Download the 10-second YouTube segments of an AudioSet segment list, resumably; exit status 1 if any failed."
-    if jobs < 1: raise InputError(f'--jobs {jobs}: must be 1 or more')
-    if not timeout > 0: raise InputError(f'--timeout {timeout}: must be more than 0 seconds')
-    try: extra_args = shlex.split(yt_dlp_args)
-    except ValueError as e: raise InputError(f'--yt_dlp_args {yt_dlp_args!r}: {e}') from None
-    find_tools(yt_dlp, ffmpeg)
-    segments = checked_segments(segments_csv)
-    if instruments:
-        kept, listed = set(instrument_class_ids()), len(segments)
-        segments = [s for s in segments if kept.intersection(s.labels)]
-        if not segments: raise InputError(f'{segments_csv}: none of its {listed} segments has an AudioSet-Instruments label (--instruments)')
-    print(f'{len(segments)} segments from {segments_csv}' + (' (AudioSet-Instruments)' if instruments else ''))
-    report = download_segments(segments, out_dir, jobs, yt_dlp, ffmpeg, video_format, extra_args, timeout, skip_failed)
-    print(report)
-    if report.failed:
-        transient = len(report.transient)
-        raise SystemExit(f'ots_download: {len(report.failed)} of {len(report.failed) + len(report.downloaded)} segments tried failed: '
-                         f'{transient} may work on a later run (run again), {len(report.failed) - transient} will not '
-                         f'(--skip_failed skips them); reasons in {report.manifest}')

@@ -4,6 +4,7 @@
 
 # %% ../../nbs/data/04_media.ipynb 3
 from __future__ import annotations
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,18 +36,23 @@ class MediaError(ValueError):
 # %% ../../nbs/data/04_media.ipynb 10
 CLIP_SUFFIXES = ('.mp4', '.webm', '.mkv', '.mov', '.m4v', '.avi', '.flv', '.3gp', '.ogv', '.mpg', '.mpeg', '.ts')  # in the order `find_clip` prefers
 
+def _spellings(suffix: str) -> list[str]:
+    "`suffix` in every mix of upper and lower case: '.mp4', '.mP4', '.Mp4', '.MP4'."
+    return [''.join(letters) for letters in itertools.product(*(dict.fromkeys((c.lower(), c.upper())) for c in suffix))]
+
 def find_clip(folder: str | Path,  # the folder of clips
               ytid: str,  # YouTube id (or clip name) from the segment list
               start: float,  # segment start, seconds into the video
               suffixes: tuple[str, ...] = CLIP_SUFFIXES,  # file extensions to look for, preferred first
               ) -> Path:
-    "The file holding segment (`ytid`, `start`) in `folder`: `<ytid>_<start ms><suffix>`, else `<ytid><suffix>`."
+    "The file holding segment (`ytid`, `start`) in `folder`: `<ytid>_<start ms><suffix>`, else `<ytid><suffix>`, the suffix in any case."
     folder = Path(folder)
     try: names = [clip_id(ytid, start), check_ytid(ytid)]
     except ValueError as e: raise MediaError(folder, str(e)) from None
-    for name in names:
-        for suffix in suffixes:
-            if (folder/f'{name}{suffix}').is_file(): return folder/f'{name}{suffix}'
+    files = [f'{name}{suffix}' for name in names for suffix in suffixes]  # as written, first: one look each on the usual names
+    files += [f'{name}{spelling}' for name in names for suffix in suffixes for spelling in _spellings(suffix) if spelling != suffix]  # `.MP4`, `.Mkv`, …
+    for file in files:
+        if (folder/file).is_file(): return folder/file
     raise MediaError(folder, f'no clip file (tried {names[0]} and {names[1]}, each as {", ".join(suffixes)})')
 
 # %% ../../nbs/data/04_media.ipynb 14
@@ -80,7 +86,7 @@ class MediaInfo:
         "Seconds of audio after time zero."
         return self.audio_offset + self.audio_samples / self.sample_rate
 
-# %% ../../nbs/data/04_media.ipynb 18
+# %% ../../nbs/data/04_media.ipynb 23
 def _open(path):
     "Open `path` with PyAV, turning every failure into a `MediaError`."
     if not path.exists(): raise MediaError(path, 'no such file')
@@ -90,6 +96,7 @@ def _open(path):
     except av.error.FFmpegError as e:
         raise MediaError(path, f'not a readable media file, corrupt or truncated ({e.strerror})') from None
 
+# %% ../../nbs/data/04_media.ipynb 26
 def _scan(path, container, video, audio, audio_frames=None):
     "One pass over the packets: sorted frame times (s), time of the first audio sample (s), audio samples decoded."
     pts, audio_start, audio_samples = [], None, 0
@@ -107,6 +114,16 @@ def _scan(path, container, video, audio, audio_frames=None):
     if audio_start is None or audio_samples == 0: raise MediaError(path, 'audio stream has no samples')
     return np.sort(np.array(pts, dtype=np.float64)) * float(video.time_base), audio_start, audio_samples
 
+# %% ../../nbs/data/04_media.ipynb 29
+def _check_frame_grid(path, times, fps, max_jitter):
+    "Refuse frame `times` (s) that wander more than `max_jitter` frame periods from the 1/`fps` grid: a variable frame rate."
+    grid_error = np.abs(times - times[0] - np.arange(len(times)) / fps).max()
+    if grid_error > max_jitter / fps:
+        gaps = np.diff(times) * 1000
+        raise MediaError(path, f'variable frame rate: frame intervals from {gaps.min():.1f} to {gaps.max():.1f} ms, '
+                               f'frames up to {grid_error * 1000:.0f} ms off the {fps:g} fps grid')
+
+# %% ../../nbs/data/04_media.ipynb 32
 def _probe(path, min_duration, max_jitter, audio_frames=None):
     "`probe`, keeping the decoded audio frames in `audio_frames` when it is a list."
     with _open(path) as container:
@@ -120,11 +137,7 @@ def _probe(path, min_duration, max_jitter, audio_frames=None):
         fps, (times, audio_start, audio_samples) = float(rate), _scan(path, container, video, audio, audio_frames)
         sample_rate, channels = audio.codec_context.sample_rate, audio.codec_context.channels
         width, height, codec = video.codec_context.width, video.codec_context.height, audio.codec_context.name
-    grid_error = np.abs(times - times[0] - np.arange(len(times)) / fps).max()
-    if grid_error > max_jitter / fps:
-        gaps = np.diff(times) * 1000
-        raise MediaError(path, f'variable frame rate: frame intervals from {gaps.min():.1f} to {gaps.max():.1f} ms, '
-                               f'frames up to {grid_error * 1000:.0f} ms off the {fps:g} fps grid')
+    _check_frame_grid(path, times, fps, max_jitter)
     info = MediaInfo(path, fps, len(times), width, height, float(times[0]), audio_start, sample_rate, channels,
                      codec, audio_samples)
     if info.duration < min_duration: raise MediaError(path, f'too short: {info.duration:.2f} s of video, need at least {min_duration:g} s')
@@ -132,7 +145,7 @@ def _probe(path, min_duration, max_jitter, audio_frames=None):
         raise MediaError(path, f'too short: {info.audio_duration:.2f} s of audio after the first frame, need at least {min_duration:g} s')
     return info
 
-# %% ../../nbs/data/04_media.ipynb 19
+# %% ../../nbs/data/04_media.ipynb 35
 def probe(path: str | Path,  # an mp4 (or any container FFmpeg reads) with a video and an audio stream
           min_duration: float = PAIR_SECONDS,  # s, shortest clip accepted (video and audio after time zero)
           max_jitter: float = 0.5,  # largest departure of a frame time from the 1/fps grid, in frame periods
@@ -140,7 +153,7 @@ def probe(path: str | Path,  # an mp4 (or any container FFmpeg reads) with a vid
     "Read a clip's streams and timing without decoding its pictures; raise `MediaError` on anything unusable."
     return _probe(Path(path), min_duration, max_jitter)
 
-# %% ../../nbs/data/04_media.ipynb 23
+# %% ../../nbs/data/04_media.ipynb 38
 def frame_index(info: MediaInfo,  # the clip, from `probe`
                 t: float | np.ndarray,  # s after the first frame
                 ) -> np.ndarray:
@@ -150,7 +163,7 @@ def frame_index(info: MediaInfo,  # the clip, from `probe`
         raise MediaError(info.path, f'time {t.min():.3f}..{t.max():.3f} s is outside the video (0 to {info.duration:.3f} s)')
     return np.minimum(np.floor(t * info.fps + 1e-6).astype(np.int64), info.n_frames - 1)
 
-# %% ../../nbs/data/04_media.ipynb 24
+# %% ../../nbs/data/04_media.ipynb 42
 def read_frames(info: MediaInfo,  # the clip, from `probe`
                 times: np.ndarray | list[float],  # s after the first frame, each in [0, duration)
                 size: tuple[int, int] | None = None,  # (width, height) to resize to in the decoder; None keeps the file's size
@@ -165,17 +178,7 @@ def read_frames(info: MediaInfo,  # the clip, from `probe`
         return reader.get_batch(indices.tolist()).asnumpy()
     except decord.DECORDError as e: raise MediaError(info.path, f'video decoding failed ({str(e).splitlines()[0]})') from None
 
-# %% ../../nbs/data/04_media.ipynb 27
-def read_audio(info: MediaInfo,  # the clip, from `probe`
-               sample_rate: int = PAPER_SAMPLE_RATE,  # Hz, rate of the result
-               ) -> np.ndarray:  # (n,) float32 mono; sample i is at i / sample_rate s after the first frame
-    "The clip's soundtrack as mono float at `sample_rate`, sample 0 at the first frame's time."
-    try:
-        with av.open(str(info.path)) as container: frames = list(container.decode(container.streams.audio[0]))
-    except av.error.FFmpegError as e: raise MediaError(info.path, f'audio decoding failed ({e.strerror})') from None
-    return _place_audio(info, frames, sample_rate)
-
-# %% ../../nbs/data/04_media.ipynb 28
+# %% ../../nbs/data/04_media.ipynb 46
 def _place_audio(info, frames, sample_rate):
     "The decoded audio `frames` of the clip `info` as `read_audio` returns them."
     source_rate = info.sample_rate
@@ -197,7 +200,17 @@ def _place_audio(info, frames, sample_rate):
     if source_rate == sample_rate: return mono
     return AF.resample(torch.from_numpy(mono), source_rate, sample_rate).numpy()
 
-# %% ../../nbs/data/04_media.ipynb 32
+# %% ../../nbs/data/04_media.ipynb 49
+def read_audio(info: MediaInfo,  # the clip, from `probe`
+               sample_rate: int = PAPER_SAMPLE_RATE,  # Hz, rate of the result
+               ) -> np.ndarray:  # (n,) float32 mono; sample i is at i / sample_rate s after the first frame
+    "The clip's soundtrack as mono float at `sample_rate`, sample 0 at the first frame's time."
+    try:
+        with av.open(str(info.path)) as container: frames = list(container.decode(container.streams.audio[0]))
+    except av.error.FFmpegError as e: raise MediaError(info.path, f'audio decoding failed ({e.strerror})') from None
+    return _place_audio(info, frames, sample_rate)
+
+# %% ../../nbs/data/04_media.ipynb 53
 def probe_audio(path: str | Path,  # the clip
                 sample_rate: int = PAPER_SAMPLE_RATE,  # Hz, rate of the soundtrack
                 min_duration: float = PAIR_SECONDS,  # as for `probe`
@@ -208,7 +221,7 @@ def probe_audio(path: str | Path,  # the clip
     info = _probe(Path(path), min_duration, max_jitter, frames)
     return info, _place_audio(info, frames, sample_rate)
 
-# %% ../../nbs/data/04_media.ipynb 35
+# %% ../../nbs/data/04_media.ipynb 56
 WHOLE_VIDEO_SLACK = 1.0  # s: a `<YTID>` file longer than its segment by more than this holds the whole video
 
 def segment_frames(info: MediaInfo,  # the file `find_clip` found for `segment`, from `probe`

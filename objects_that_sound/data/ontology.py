@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from fastcore.basics import patch
 
 from ..core import InputError
 
@@ -20,10 +21,10 @@ from ..core import InputError
 __all__ = ['AUDIOSET_DIR', 'INSTRUMENT_ROOTS', 'RELEVANCE_C', 'Ontology', 'audioset_ontology', 'instrument_class_ids',
            'instrument_classes', 'tree_distance', 'relevance_matrix']
 
-# %% ../../nbs/data/01_ontology.ipynb 4
+# %% ../../nbs/data/01_ontology.ipynb 7
 AUDIOSET_DIR = Path(str(files('objects_that_sound')/'assets'/'audioset'))  # the shipped AudioSet metadata
 
-# %% ../../nbs/data/01_ontology.ipynb 9
+# %% ../../nbs/data/01_ontology.ipynb 10
 class Ontology:
     "The AudioSet ontology: class ids, display names and the parent-to-child graph (a DAG with several roots)."
     def __init__(self, path: str | Path | None = None,  # an ontology.json; None reads the shipped one
@@ -48,26 +49,6 @@ class Ontology:
 
     def __len__(self): return len(self.ids)
 
-    def resolve(self, name_or_id: str,  # a class id such as '/m/04szw' or a display name such as 'Musical instrument'
-                ) -> str:
-        "The id of a class given by id or by display name."
-        if name_or_id in self.index: return name_or_id
-        ids = self._ids_by_name.get(name_or_id)
-        if ids is None:
-            close = difflib.get_close_matches(name_or_id, self._ids_by_name, n=3)
-            raise KeyError(f'{name_or_id!r} is neither an AudioSet class id nor a display name' + (f'; did you mean {close}?' if close else ''))
-        if len(ids) > 1: raise KeyError(f'{name_or_id!r} names several classes {ids}: give the id')
-        return ids[0]
-
-    def descendants(self, name_or_id: str,  # the class whose subtree to collect
-                    ) -> set[str]:
-        "The ids of a class and of everything below it."
-        found, todo = set(), [self.resolve(name_or_id)]
-        while todo:
-            id = todo.pop()
-            if id not in found: found.add(id); todo.extend(self.children[id])
-        return found
-
     @cached_property
     def distances(self) -> np.ndarray:
         "(n, n) uint8 shortest-path lengths between classes (rows and columns as `ids`), the roots joined by a virtual root."
@@ -80,6 +61,30 @@ def audioset_ontology() -> Ontology:
     return Ontology()
 
 # %% ../../nbs/data/01_ontology.ipynb 15
+@patch
+def resolve(self: Ontology, name_or_id: str,  # a class id such as '/m/04szw' or a display name such as 'Musical instrument'
+            ) -> str:
+    "The id of a class given by id or by display name."
+    if name_or_id in self.index: return name_or_id
+    ids = self._ids_by_name.get(name_or_id)
+    if ids is None:
+        close = difflib.get_close_matches(name_or_id, self._ids_by_name, n=3)
+        raise KeyError(f'{name_or_id!r} is neither an AudioSet class id nor a display name' + (f'; did you mean {close}?' if close else ''))
+    if len(ids) > 1: raise KeyError(f'{name_or_id!r} names several classes {ids}: give the id')
+    return ids[0]
+
+# %% ../../nbs/data/01_ontology.ipynb 18
+@patch
+def descendants(self: Ontology, name_or_id: str,  # the class whose subtree to collect
+                ) -> set[str]:
+    "The ids of a class and of everything below it."
+    found, todo = set(), [self.resolve(name_or_id)]
+    while todo:
+        id = todo.pop()
+        if id not in found: found.add(id); todo.extend(self.children[id])
+    return found
+
+# %% ../../nbs/data/01_ontology.ipynb 21
 INSTRUMENT_ROOTS = ('Musical instrument', 'Singing', 'Tools')  # the roots of the paper's AudioSet-Instruments dataset
 
 def instrument_class_ids(ontology: Ontology | None = None,  # None uses the shipped ontology
@@ -89,14 +94,14 @@ def instrument_class_ids(ontology: Ontology | None = None,  # None uses the ship
     kept = set().union(*(ontology.descendants(root) for root in INSTRUMENT_ROOTS))
     return [id for id in ontology.ids if id in kept]
 
-# %% ../../nbs/data/01_ontology.ipynb 16
+# %% ../../nbs/data/01_ontology.ipynb 25
 def instrument_classes(ontology: Ontology | None = None,  # None uses the shipped ontology
                        ) -> list[str]:
     "Display names of the AudioSet-Instruments classes, in ontology order."
     ontology = ontology or audioset_ontology()
     return [ontology.names[id] for id in instrument_class_ids(ontology)]
 
-# %% ../../nbs/data/01_ontology.ipynb 19
+# %% ../../nbs/data/01_ontology.ipynb 28
 def _shortest_paths(ontology):
     "(n, n) uint8 shortest-path lengths between all classes, by breadth-first search from each."
     n = len(ontology)
@@ -116,7 +121,7 @@ def _shortest_paths(ontology):
         distances[source] = hops[:n]
     return distances
 
-# %% ../../nbs/data/01_ontology.ipynb 21
+# %% ../../nbs/data/01_ontology.ipynb 33
 def tree_distance(a: str,  # a class, by id or display name
                   b: str,  # another class, by id or display name
                   ontology: Ontology | None = None,  # None uses the shipped ontology
@@ -125,7 +130,7 @@ def tree_distance(a: str,  # a class, by id or display name
     ontology = ontology or audioset_ontology()
     return int(ontology.distances[ontology.index[ontology.resolve(a)], ontology.index[ontology.resolve(b)]])
 
-# %% ../../nbs/data/01_ontology.ipynb 24
+# %% ../../nbs/data/01_ontology.ipynb 36
 RELEVANCE_C = 20  # r = C - d between classes (the paper's C, retrieval evaluation)
 
 def _label_indices(labels, ontology, keep, side):
@@ -147,6 +152,7 @@ def _label_indices(labels, ontology, keep, side):
     for k, r in enumerate(rows): table[k] = r + r[:1] * (table.shape[1] - len(r))
     return table, counts
 
+# %% ../../nbs/data/01_ontology.ipynb 39
 def relevance_matrix(labels_a: Sequence[Sequence[str]],  # each clip's label ids (or names), e.g. `[s.labels for s in segments]`
                      labels_b: Sequence[Sequence[str]] | None = None,  # a second list of clips; None uses `labels_a`
                      instruments_only: bool = False,  # count only the AudioSet-Instruments labels of each clip

@@ -6,29 +6,40 @@
 from __future__ import annotations
 import csv
 import math
+from numbers import Real
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from fastcore.script import call_parse
-
 from .audioset import Segment, check_ytid
-from ..core import InputError, atomic_write_text, console_script
+from ..core import PAIR_SECONDS, InputError, atomic_write_text
 from .media import CLIP_SUFFIXES, MediaError, probe
 from .ontology import audioset_ontology
 
 # %% auto 0
-__all__ = ['folder_segments', 'write_segments', 'read_video_labels', 'ots_segments']
+__all__ = ['folder_segments', 'write_segments', 'read_video_labels']
 
 # %% ../../nbs/data/03_own_videos.ipynb 6
+def _check_one_file_per_name(folder: Path, videos: list[Path]):
+    "Refuse two videos of one name (`guitar.mp4` and `guitar.mkv`): a segment list names a video without its suffix, so one of them would be read twice and the other never."
+    names = {}
+    for video in videos: names.setdefault(video.stem, []).append(video.name)
+    twice = [files for files in names.values() if len(files) > 1]
+    if twice: raise InputError(f'{folder}: {" and ".join(twice[0])} are two videos of one name (a segment list names a video without its suffix); '
+                               f'rename or remove all but one' + (f' ({len(twice) - 1} more names like it)' if len(twice) > 1 else ''))
+
+# %% ../../nbs/data/03_own_videos.ipynb 7
 def folder_segments(folder: str | Path,  # a folder of videos (mp4, webm, mkv, …), each named <name>.<ext>
                     labels: Mapping[str, Sequence[str]],  # video name (file stem) → its classes: AudioSet names or ids
                     segment_seconds: float = 10.0,  # length of a segment (AudioSet's: 10 s)
                    ) -> tuple[list[Segment], list[MediaError]]:
     "Segments of every video in `folder`, labelled by `labels`, and the files that could not be used with their problem."
     folder, ontology = Path(folder), audioset_ontology()
+    if not (isinstance(segment_seconds, Real) and PAIR_SECONDS <= segment_seconds < math.inf):
+        raise InputError(f'segment_seconds {segment_seconds!r}: must be a number of seconds from {PAIR_SECONDS:g} (a pair needs a second, Section 3), not infinite')
     if not folder.is_dir(): raise InputError(f'{folder}: no such folder of videos')
     videos = sorted(path for path in folder.iterdir() if path.suffix.lower() in CLIP_SUFFIXES)
     if not videos: raise InputError(f'{folder}: no videos in it (looked for {", ".join(CLIP_SUFFIXES)})')
+    _check_one_file_per_name(folder, videos)
     unlabelled = [video.stem for video in videos if not labels.get(video.stem)]
     if unlabelled: raise InputError(f'{len(unlabelled)} videos have no labels: {", ".join(unlabelled[:5])}{", …" if len(unlabelled) > 5 else ""} (give each its classes)')
     segments, unusable = [], []
@@ -42,9 +53,14 @@ def folder_segments(folder: str | Path,  # a folder of videos (mp4, webm, mkv, �
         count = max(1, math.floor(duration / segment_seconds))
         length = min(segment_seconds, duration)
         segments += [Segment(video.stem, k * segment_seconds, k * segment_seconds + length, label_ids) for k in range(count)]
+    clashes = [(s, f'{s.clip_id}{suffix}') for s in segments for suffix in CLIP_SUFFIXES if (folder/f'{s.clip_id}{suffix}').is_file()]
+    if clashes:
+        segment, file = clashes[0]
+        raise InputError(f'{folder}: the segment at {segment.start:g} s of {segment.ytid} would be read from {file}, another video '
+                         '(a clip named <name>_<start ms> is taken first); rename that video')
     return segments, unusable
 
-# %% ../../nbs/data/03_own_videos.ipynb 8
+# %% ../../nbs/data/03_own_videos.ipynb 9
 def write_segments(segments: Sequence[Segment],  # the segments, e.g. from `folder_segments`
                    path: str | Path,  # the CSV to write (atomically)
                   ) -> Path:
@@ -54,7 +70,7 @@ def write_segments(segments: Sequence[Segment],  # the segments, e.g. from `fold
     atomic_write_text(Path(path), '\n'.join(rows) + '\n')
     return Path(path)
 
-# %% ../../nbs/data/03_own_videos.ipynb 14
+# %% ../../nbs/data/03_own_videos.ipynb 17
 def read_video_labels(path: str | Path,  # a CSV: video name, then its classes separated by ';' (names or ids)
                      ) -> dict[str, list[str]]:
     "Each video's classes from a labels CSV."
@@ -67,17 +83,3 @@ def read_video_labels(path: str | Path,  # a CSV: video name, then its classes s
             if len(row) != 2 or not row[1].strip(): raise InputError(f'{path}, line {number}: expected "name,class; class; …" (a class name holding a comma in quotes), got {",".join(row)!r}')
             labels[row[0].strip()] = [label.strip() for label in row[1].split(';') if label.strip()]
     return labels
-
-@call_parse
-@console_script
-def ots_segments(videos: str,  # folder of your videos, each named <name>.<ext>
-                 labels: str,  # CSV of 'name,class; class; …' rows (AudioSet class names or ids)
-                 out: str = 'segments.csv',  # the segment list to write
-                 segment_seconds: float = 10.0,  # length of a segment
-                ):
-    "Write an AudioSet-format segment list for a folder of your own videos; name the files that cannot be used."
-    segments, unusable = folder_segments(videos, read_video_labels(labels), segment_seconds)
-    if not segments: raise InputError(f'{videos}: none of its videos can be used ({unusable[0]}, …)')
-    write_segments(segments, out)
-    print(f'{out}: {len(segments)} segments of {len({s.ytid for s in segments})} videos; {len(unusable)} videos skipped')
-    for problem in unusable: print(f'  skipped {problem}')

@@ -49,7 +49,7 @@ def avol_heatmaps(network: AVCNetwork,  # a network that `localizes` (AVOL-Net)
         maps.append(network.heatmap(images.to(device), waveforms.to(device)).float().cpu())  # (B, h, w)
     return torch.cat(maps)
 
-# %% ../../nbs/evaluate/03_localization.ipynb 7
+# %% ../../nbs/evaluate/03_localization.ipynb 10
 def _mismatched(records, clip_ids, frame_numbers):
     "Frames showing a silent instrument, each with a test clip whose sound is that instrument's class: (frame clip, audio clip, Annotation)."
     by_label = {}
@@ -67,7 +67,27 @@ def _mismatched(records, clip_ids, frame_numbers):
             break  # one silent instrument per frame
     return found
 
-# %% ../../nbs/evaluate/03_localization.ipynb 8
+# %% ../../nbs/evaluate/03_localization.ipynb 13
+def _own_sound_tables(heatmaps_by_id: dict,  # clip id -> (h, w) heatmap of its frame with its own sound
+                      annotations, train_annotations, network_name, seed, train_box) -> dict[str, pd.DataFrame]:
+    "The tables of the frames heard with their own sound: all frames, with silent instruments, without."
+    def table(ids): return localization_table({i: heatmaps_by_id[i] for i in ids}, {i: annotations[i] for i in ids}, train_annotations, network_name, seed, train_box=train_box)
+    with_silent = [i for i in heatmaps_by_id if len(annotations[i].silent)]
+    return {'all frames': table(list(heatmaps_by_id)), 'with silent instruments': table(with_silent),
+            'without silent instruments': table([i for i in heatmaps_by_id if i not in with_silent])}
+
+# %% ../../nbs/evaluate/03_localization.ipynb 16
+def _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device,
+                      train_annotations, seed, train_box) -> pd.DataFrame | None:
+    "The table of frames showing a silent instrument, heard with a clip in which its class sounds; None when no frame has one."
+    records = {r['clip_id']: r for r in map(json.loads, (Path(synth_folder)/'ground_truth.jsonl').read_text().splitlines())}
+    mismatched = _mismatched(records, cache.clip_ids, [frame_numbers[i] for i in cache.clip_ids])
+    if not mismatched: return None
+    frame_clips, audio_clips, truths = zip(*mismatched)
+    heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device)  # (M, h, w)
+    return localization_table(list(heard), list(truths), train_annotations, type(network).__name__, seed, train_box=train_box)
+
+# %% ../../nbs/evaluate/03_localization.ipynb 19
 def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
                        cache: ClipCache | str | Path,  # SynthInstruments test clips
                        synth_folder: str | Path,  # the SynthInstruments folder (its ground_truth.jsonl)
@@ -89,31 +109,26 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     if len(heatmaps) != len(cache): raise InputError(f'{len(heatmaps)} heatmaps for the {len(cache)} clips of {cache.root}: give one per clip, in its order')
     by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
     train_box = best_box(train_annotations)[0]  # found once for every table
-    def table(ids): return localization_table({i: by_id[i] for i in ids}, {i: annotations[i] for i in ids}, train_annotations, type(network).__name__, seed, train_box=train_box)
-    with_silent = [i for i in by_id if len(annotations[i].silent)]
-    tables = {'all frames': table(list(by_id)), 'with silent instruments': table(with_silent),
-              'without silent instruments': table([i for i in by_id if i not in with_silent])}
-    records = {r['clip_id']: r for r in map(json.loads, (Path(synth_folder)/'ground_truth.jsonl').read_text().splitlines())}
-    mismatched = _mismatched(records, cache.clip_ids, [frame_numbers[i] for i in cache.clip_ids])
-    if mismatched:
-        frame_clips, audio_clips, truths = zip(*mismatched)
-        heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device)  # (M, h, w)
-        tables['mismatched audio'] = localization_table(list(heard), list(truths), train_annotations, type(network).__name__, seed, train_box=train_box)
+    tables = _own_sound_tables(by_id, annotations, train_annotations, type(network).__name__, seed, train_box)
+    mismatched = _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device, train_annotations, seed, train_box)
+    if mismatched is not None: tables['mismatched audio'] = mismatched
     return tables
 
-# %% ../../nbs/evaluate/03_localization.ipynb 12
+# %% ../../nbs/evaluate/03_localization.ipynb 23
 def _draw_boxes(ax, annotation, width, height):
     "An annotation's sounding boxes in green and its silent ones in red, on a frame of `width` × `height` pixels."
     for boxes, colour in ((annotation.sounding, 'lime'), (annotation.silent, 'red')) if annotation else ():
         for x1, y1, x2, y2 in np.asarray(boxes).reshape(-1, 4):
             ax.add_patch(Rectangle((x1 * width, y1 * height), (x2 - x1) * width, (y2 - y1) * height, fill=False, color=colour, lw=1.5))
 
+# %% ../../nbs/evaluate/03_localization.ipynb 27
 def _heatmap_keys(fig, axes, shown, boxes: list[str] | None):
     "A colour bar for the heatmaps (`shown`, one of them) and, given the boxes' two names, a legend for them."
     fig.colorbar(shown, ax=axes, fraction=0.03, pad=0.02).set_label('heatmap', fontsize=7)
     if boxes: fig.legend(handles=[Patch(facecolor='none', edgecolor=colour, label=name) for colour, name in zip(('lime', 'red'), boxes)],
                          loc='outside lower center', ncols=2, fontsize=7, frameon=False)
 
+# %% ../../nbs/evaluate/03_localization.ipynb 30
 def plot_heatmaps(cache: ClipCache,  # the clips
                   clips: list[int],  # which clips, one panel each
                   frame_index: np.ndarray,  # (N,) the cached frame of each clip
@@ -137,7 +152,7 @@ def plot_heatmaps(cache: ClipCache,  # the clips
     _heatmap_keys(fig, axes[0], shown, ['sounding', 'silent'] if annotations else None)
     return fig
 
-# %% ../../nbs/evaluate/03_localization.ipynb 16
+# %% ../../nbs/evaluate/03_localization.ipynb 34
 def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
                     cache: ClipCache,  # the clips
                     clip: int,  # the clip whose frame is shown

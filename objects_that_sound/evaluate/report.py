@@ -5,6 +5,7 @@
 # %% ../../nbs/evaluate/04_report.ipynb 3
 from __future__ import annotations
 import json
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -13,11 +14,12 @@ import torch
 
 from ..data.audioset import read_segments
 from ..data.clip_cache import ClipCache
-from ..core import atomic_write
+from ..core import InputError, atomic_write
 from .retrieval import QUERY_TYPES, RetrievalDatabase, embed_database, plot_retrieval, retrieval_table
 from .baselines import table_to_rows
 from .localization import avol_heatmaps, plot_heatmaps, synth_localization
 from .annotations import read_synth
+from .avc import avc_evaluation
 from .retrieval_metrics import class_retrieval, fit_cca
 from ..models.checkpoints import TrainedRun
 
@@ -96,7 +98,7 @@ def _database(trained: TrainedRun, cache: ClipCache, out: Path, seed: int, devic
     "The test clips' database: the one saved in `out` if these weights, clips, seed and input sizes made it, else embedded again and saved."
     path, wanted = out/'database.pt', dict(weights=trained.digest, seed=seed, image_size=trained.image_size, resize=trained.resize, sample_rate=cache.sample_rate)
     try: saved = RetrievalDatabase.load(path) if path.exists() else None
-    except Exception: saved = None  # unreadable: embedded again, below
+    except Exception as error: saved = warnings.warn(f'{path} cannot be read ({error}): the clips are embedded again')
     if saved is not None and saved.produced_by == wanted and saved.clip_ids == list(cache.clip_ids): return saved
     database = embed_database(trained.network, cache, seed, trained.image_size, trained.resize, device=device, weights=trained.digest)
     database.save(path)
@@ -117,6 +119,11 @@ def _report_lines(metrics: dict, tables: dict, class_table: pd.DataFrame, locali
     "report.md, line by line: retrieval tables, Table 1's layout, class retrieval, localization, the figures."
     lines = [f"# Evaluation of `{metrics['run']}`", '', f"{metrics['network']} on {metrics['clips']} test clips of `{metrics['cache']}`"
              + (f" ({metrics['missing']} clips of `{segments}` missing: see `clips_missing.txt`)" if segments else '') + f"; frames drawn with seed {metrics['seed']}.", '']
+    if metrics['avc']:
+        avc = metrics['avc']
+        lines += ['## Audio-visual correspondence', '', f"On {avc['pairs']:,} pairs of the test clips, half corresponding (chance 0.5), with the network's own decision: "
+                  f"AVC accuracy **{avc['avc_accuracy']:.3f}**, ROC AUC {avc['roc_auc']:.3f}; audio→image precision@1 {avc['a2i_p1']:.3f} "
+                  f"(chance {avc['a2i_p1_chance']:.3f}).", '']
     for name, table in tables.items(): lines += [f'## Retrieval: {name}', '', table.pipe(markdown_table), '']
     lines += ["## nDCG@30 in the layout of the paper's Table 1", '', "The paper's rows are on AudioSet-Instruments, not these clips.", '',
               table1(metrics['retrieval']).pipe(markdown_table), '']
@@ -125,6 +132,16 @@ def _report_lines(metrics: dict, tables: dict, class_table: pd.DataFrame, locali
     return lines + [f'![{name}]({name})' for name in figures]
 
 # %% ../../nbs/evaluate/04_report.ipynb 17
+def _checked_device(device: str | torch.device) -> torch.device:
+    "`device` as a torch device, refused in one line if torch does not know it or this machine lacks it."
+    try: device = torch.device(device)
+    except (RuntimeError, TypeError): raise InputError(f"device {device!r}: not a device torch knows (such as 'cpu', 'cuda', 'cuda:1')") from None
+    gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if device.type == 'cuda' and (device.index or 0) >= gpus:
+        raise InputError(f'device {device}: this machine has ' + (f'{gpus} GPU(s) torch can use, cuda:0 to cuda:{gpus - 1}' if gpus else 'no GPU torch can use; give cpu'))
+    return device
+
+# %% ../../nbs/evaluate/04_report.ipynb 18
 def evaluate_run(run: str | Path,  # a training run folder (settings.json, models/final.pth)
                  cache: ClipCache | str | Path,  # the test clips
                  out: str | Path,  # folder for metrics.json, the figures and report.md
@@ -134,14 +151,19 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
                  seed: int = 0,  # seed of each clip's frame
                  device: str | torch.device | None = None,  # None: the GPU if there is one
                  train_synth_folder: str | Path | None = None,  # the SynthInstruments folder the network trained on, for the box-area rule and the best box; None: `synth_folder`
+                 avc_pairs: int = 2048,  # AVC pairs of the test clips to measure AVC accuracy on (0: none)
+                 workers: int = 2,  # data-loading processes for the AVC pairs
                  ) -> dict:
     "Retrieval (and localization) metrics of a trained run on a test cache, with figures and a Markdown report."
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir(): raise InputError(f'{out}: is a file, not a folder for the evaluation')
     cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
-    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    if not len(cache): raise InputError(f'{cache.root}: holds no clips, nothing to evaluate (its manifest.csv says why)')
+    device = _checked_device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     trained = TrainedRun.load(run, device=device)
+    out.mkdir(parents=True, exist_ok=True)  # every input checked
     network, name = trained.network, type(trained.network).__name__
+    avc = avc_evaluation(trained, cache, avc_pairs, workers=workers, device=device) if avc_pairs else {}
     database = _database(trained, cache, out, seed, device)  # the frames are chosen here, once, for retrieval and localization
     tables = _retrieval_tables(trained, database, train_cache, seed, device)
     class_table = _class_recall(database, dict(vision=database.vision, audio=database.audio))
@@ -154,7 +176,6 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
         annotations = read_synth(synth_folder, frame={cache.clip_ids[c]: int(cache.frame_numbers(c)[frames[0][c]]) for c in range(len(cache))}) if synth_folder else None
         if synth_folder: localization = synth_localization(network, cache, synth_folder, seed, trained.image_size, device, train_synth_folder, heatmaps, frames, annotations)
         figures['heatmaps.png'] = plot_heatmaps(cache, queries, frames[0], heatmaps, annotations)
-    figures['table1.png'] = plot_table(table1({n: table.to_dict('index') for n, table in tables.items()}), "nDCG@30 in the layout of the paper's Table 1")
     for file, figure in figures.items():
         figure.savefig(out/file, dpi=72)
         plt.close(figure)
@@ -162,7 +183,7 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
     missing = sorted({s.clip_id for s in read_segments(segments)} - set(present)) if segments else []
     (out/'clips_present.txt').write_text(''.join(f'{c}\n' for c in present))
     (out/'clips_missing.txt').write_text(''.join(f'{c}\n' for c in missing))
-    metrics = dict(run=str(run), cache=str(cache.root), clips=len(present), missing=len(missing), seed=seed, network=name, weights=trained.digest,
+    metrics = dict(run=str(run), cache=str(cache.root), clips=len(present), missing=len(missing), seed=seed, network=name, weights=trained.digest, avc=avc,
                    retrieval={n: table.to_dict('index') for n, table in tables.items()}, class_retrieval=class_table.to_dict('index'),
                    localization={n: table_to_rows(table) for n, table in localization.items()},
                    localization_rules=next(iter(localization.values())).attrs['rules'] if localization else {})

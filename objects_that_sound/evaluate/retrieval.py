@@ -15,9 +15,9 @@ from fastai.torch_core import TensorImage
 
 from ..data.augment import NormalizeFrames, crop_frame
 from ..data.clip_cache import ClipCache
-from ..core import FRAME_SIZE, PAIR_SECONDS, RESIZE, atomic_write
+from ..core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError, atomic_write
 from ..models.networks import AVCNetwork
-from ..data.ontology import audioset_ontology, relevance_matrix
+from ..data.ontology import RELEVANCE_C, audioset_ontology, relevance_matrix
 from .retrieval_metrics import ranked_relevance, top_k_retrieval
 
 # %% auto 0
@@ -59,11 +59,16 @@ class RetrievalDatabase:
 
     @classmethod
     def load(cls, path: str | Path) -> RetrievalDatabase:
-        "Read a database written by `save`."
-        state = torch.load(path, weights_only=True)
-        return cls(**{**state, 'labels': [tuple(l) for l in state['labels']]})
+        "Read a database written by `save`; an `InputError` naming the file if it is not one."
+        try:
+            state = torch.load(path, weights_only=True)
+            return cls(**{**state, 'labels': [tuple(l) for l in state['labels']]})
+        except FileNotFoundError: raise InputError(f'{path}: no such retrieval database') from None
+        except Exception as error:
+            raise InputError(f'{path}: not a retrieval database this library saved ({type(error).__name__}: {str(error)[:200]}); '
+                             'embed the clips again (leave the database out, or delete it)') from None
 
-# %% ../../nbs/evaluate/02_retrieval.ipynb 15
+# %% ../../nbs/evaluate/02_retrieval.ipynb 17
 def prepare_frames(frames: list[torch.Tensor] | torch.Tensor,  # (3, H, W) uint8 frames, of any size
                    image_size: int = FRAME_SIZE,  # side of the crop
                    resize: int = RESIZE,  # side the frame is resized to first
@@ -72,6 +77,7 @@ def prepare_frames(frames: list[torch.Tensor] | torch.Tensor,  # (3, H, W) uint8
     crops = torch.stack([crop_frame(frame, image_size, resize) for frame in frames])  # (B, 3, S, S) uint8
     return NormalizeFrames(brightness=0, saturation=0)(TensorImage(crops)).as_subclass(torch.Tensor)
 
+# %% ../../nbs/evaluate/02_retrieval.ipynb 21
 def frame_inputs(cache: ClipCache,  # the clips
                  clips: list[int],  # which (repeats allowed)
                  frame_index: np.ndarray,  # (N,) the chosen cached frame of each clip of `cache`
@@ -81,6 +87,7 @@ def frame_inputs(cache: ClipCache,  # the clips
     "The chosen frame of each of `clips`, prepared as the validation loader prepares it."
     return prepare_frames([cache.frame(c, int(frame_index[c])) for c in clips], image_size, resize)
 
+# %% ../../nbs/evaluate/02_retrieval.ipynb 24
 def sound_inputs(cache: ClipCache,  # the clips
                  clips: list[int],  # which (repeats allowed)
                  frame_time: np.ndarray,  # (N,) the chosen frame's time in each clip of `cache`, s
@@ -88,7 +95,7 @@ def sound_inputs(cache: ClipCache,  # the clips
     "The `PAIR_SECONDS` of audio centred on the chosen frame of each of `clips`."
     return torch.from_numpy(np.stack([cache.audio(c, float(frame_time[c]) - PAIR_SECONDS / 2) for c in clips]))
 
-# %% ../../nbs/evaluate/02_retrieval.ipynb 16
+# %% ../../nbs/evaluate/02_retrieval.ipynb 27
 @torch.no_grad()
 def embed_database(network: AVCNetwork,  # a trained network
                    cache: ClipCache | str | Path,  # the test clips
@@ -113,7 +120,7 @@ def embed_database(network: AVCNetwork,  # a trained network
     return RetrievalDatabase(list(cache.clip_ids), [tuple(cache.labels(c)) for c in range(len(cache))], torch.from_numpy(frame_index),
                              torch.from_numpy(frame_time), torch.cat(vision), torch.cat(audio), type(network).__name__, seed, produced_by)
 
-# %% ../../nbs/evaluate/02_retrieval.ipynb 20
+# %% ../../nbs/evaluate/02_retrieval.ipynb 32
 QUERY_TYPES = {'im-im': ('vision', 'vision'), 'im-aud': ('vision', 'audio'), 'aud-im': ('audio', 'vision'), 'aud-aud': ('audio', 'audio')}
 
 def retrieval_table(database: RetrievalDatabase,  # the embedded test clips
@@ -135,14 +142,25 @@ def retrieval_table(database: RetrievalDatabase,  # the embedded test clips
                       f'nDCG@{k} (linear gain)': scored['linear'].ndcg, 'random (linear gain)': scored['linear'].random}
     return pd.DataFrame(rows).T
 
-# %% ../../nbs/evaluate/02_retrieval.ipynb 24
+# %% ../../nbs/evaluate/02_retrieval.ipynb 36
 def class_names(labels: list[str],  # AudioSet label ids
                 names: dict,  # label id → class name
                 ) -> str:
     "The labels' class names, for a figure's title."
     return ', '.join(names.get(label, label) for label in labels)
 
-# %% ../../nbs/evaluate/02_retrieval.ipynb 25
+# %% ../../nbs/evaluate/02_retrieval.ipynb 40
+def _draw_item(ax, sound_ax, database, cache, clip, side, title):
+    "One item of a figure: its clip's frame and, for a sound, the ♪ mark over it and its second of audio's spectrogram in `sound_ax`."
+    ax.imshow(cache.frame(clip, int(database.frame_index[clip])).permute(1, 2, 0).numpy())
+    sound_ax.axis('off')
+    if side == 'audio':  # the second of audio under its frame
+        sound_ax.specgram(cache.audio(clip, float(database.frame_time[clip]) - PAIR_SECONDS / 2), Fs=cache.sample_rate, NFFT=256, noverlap=128, cmap='magma')
+        ax.text(0.5, 0.5, '♪', transform=ax.transAxes, ha='center', va='center', fontsize=36, color='white', alpha=0.8)
+    ax.set_title(title, fontsize=9, wrap=True)
+    ax.axis('off')
+
+# %% ../../nbs/evaluate/02_retrieval.ipynb 43
 def plot_retrieval(database: RetrievalDatabase,  # the embedded clips
                    cache: ClipCache,  # the same clips' cache, for the pictures and sounds
                    queries: list[int],  # clip numbers of the queries, one row each
@@ -161,20 +179,13 @@ def plot_retrieval(database: RetrievalDatabase,  # the embedded clips
     for row, query in enumerate(queries):
         shown = [r for r in ranking[row].tolist() if not (r == query and query_side == result_side)][:k]
         for col, (clip, side) in enumerate([(query, query_side)] + [(r, result_side) for r in shown]):
-            ax, sound_ax = axes[2 * row, col], axes[2 * row + 1, col]
-            ax.imshow(cache.frame(clip, int(database.frame_index[clip])).permute(1, 2, 0).numpy())
-            sound_ax.axis('off')
-            if side == 'audio':  # the second of audio under its frame
-                sound_ax.specgram(cache.audio(clip, float(database.frame_time[clip]) - PAIR_SECONDS / 2), Fs=cache.sample_rate, NFFT=256, noverlap=128, cmap='magma')
-            if side == 'audio': ax.text(0.5, 0.5, '♪', transform=ax.transAxes, ha='center', va='center', fontsize=36, color='white', alpha=0.8)
-            title = ('query: ' if col == 0 else f'#{col} (rel {relevance[row, clip]:.0f}): ') + class_names(database.labels[clip], names)
-            ax.set_title(title, fontsize=7)
-            ax.axis('off')
-    fig.suptitle(f'{query_type}: query, then its top {k}', fontsize=10)
+            title = ('query: ' if col == 0 else f'#{col}, relevance {relevance[row, clip]:.0f}: ') + class_names(database.labels[clip], names)
+            _draw_item(axes[2 * row, col], axes[2 * row + 1, col], database, cache, clip, side, title)
+    fig.suptitle(f'{query_type}: each query, then its top {k}; relevance to the query: {RELEVANCE_C} for a class in common,\nless the farther apart their classes lie in the AudioSet ontology', fontsize=11)
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/evaluate/02_retrieval.ipynb 29
+# %% ../../nbs/evaluate/02_retrieval.ipynb 47
 def play(database: RetrievalDatabase,  # the embedded clips
          cache: ClipCache,  # their cache
          clip: int,  # which clip

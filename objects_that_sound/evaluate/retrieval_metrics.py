@@ -39,6 +39,7 @@ def _spans(n: int, size: int) -> list[tuple[int, int]]:
     "(start, stop) of consecutive pieces of range(n), `size` items each."
     return [(start, min(start + size, n)) for start in range(0, n, size)]
 
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 11
 def _self_cells(query_span, database_span, device) -> tuple[torch.Tensor, torch.Tensor]:
     "(rows, columns) of the cells of a block where query i meets database item i."
     start, stop = max(query_span[0], database_span[0]), min(query_span[1], database_span[1])
@@ -54,7 +55,7 @@ def _without_self(block: torch.Tensor, query_span, database_span,
     minus_infinity = torch.tensor(-math.inf, dtype=block.dtype, device=block.device)
     return block.index_put_((rows, columns), minus_infinity) if in_place else block.index_put((rows, columns), minus_infinity)
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 9
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 15
 def _block_top_k(block: torch.Tensor,  # (q, b) scores
                  k: int,  # how many to keep, at most b
                  ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -71,18 +72,20 @@ def _block_top_k(block: torch.Tensor,  # (q, b) scores
     best_first = values.argsort(dim=1, descending=True, stable=True)
     return values.gather(1, best_first), columns.gather(1, best_first)
 
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 18
 def _merge_top_k(best: tuple[torch.Tensor, torch.Tensor], found: tuple[torch.Tensor, torch.Tensor], k: int):
     "The k best of two (scores, indices) lists per row; `best` comes from earlier blocks and wins ties."
     values, indices = torch.cat([best[0], found[0]], dim=1), torch.cat([best[1], found[1]], dim=1)
     best_first = values.argsort(dim=1, descending=True, stable=True)[:, :k]
     return values.gather(1, best_first), indices.gather(1, best_first)
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 11
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 20
 class Ranking(NamedTuple):
     "Each query's k best database items, best first."
     scores: torch.Tensor  # (n_q, k) float32
     indices: torch.Tensor  # (n_q, k) int64 database indices
 
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 24
 def _top_k_blocks(block_scores: Callable,  # (query_span, database_span) -> (q, b) scores of that block
                   n_queries: int, n_database: int, k: int, exclude_self: bool,
                   query_chunk: int, database_chunk: int,
@@ -107,7 +110,7 @@ def _top_k_blocks(block_scores: Callable,  # (query_span, database_span) -> (q, 
         scores.append(best[0].cpu()); indices.append(best[1].cpu())
     return Ranking(torch.cat(scores), torch.cat(indices))
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 13
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 27
 def top_k_retrieval(queries: torch.Tensor,  # (n_q, dim) query embeddings
                     database: torch.Tensor,  # (n_d, dim) database embeddings
                     k: int = NDCG_K,  # results per query (fewer when the database is smaller)
@@ -129,7 +132,7 @@ def top_k_retrieval(queries: torch.Tensor,  # (n_q, dim) query embeddings
     with torch.no_grad():
         return _top_k_blocks(block_scores, len(queries), len(database), k, exclude_self, query_chunk, database_chunk, new_blocks=score is dot_scores)
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 17
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 31
 GAINS = {'exponential': lambda relevance: torch.exp2(relevance) - 1,  # 2^r − 1, the headline
          'linear': lambda relevance: relevance}  # r
 
@@ -137,12 +140,13 @@ def discounts(k: int, device=None) -> torch.Tensor:
     "(k,) float64 discounts 1 / log2(rank + 1) of ranks 1..k."
     return 1 / torch.log2(torch.arange(2, k + 2, dtype=torch.float64, device=device))
 
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 34
 def dcg(gains: torch.Tensor,  # (n, k) gains in ranked order
         ) -> torch.Tensor:
     "(n,) discounted cumulative gain of each row."
     return (gains.double() * discounts(gains.shape[1], gains.device)).sum(dim=1)
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 19
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 36
 @dataclass(frozen=True)
 class NDCG:
     "Mean nDCG@k over the queries and the mean value of a random ordering, computed alike."
@@ -153,6 +157,7 @@ class NDCG:
 
     def __str__(self): return f'nDCG@{self.k} {self.ndcg:.3f} (random {self.random:.3f}; {self.gain} gain)'
 
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 40
 @dataclass
 class RankedRelevance:
     "What nDCG@k needs of each query: its results' relevances, its k best relevances, its candidates' mean gain."
@@ -180,7 +185,7 @@ class RankedRelevance:
         if gain not in GAINS: raise ValueError(f'unknown gain {gain!r}: choose one of {", ".join(GAINS)}')
         return NDCG(self.ndcg(gain).mean().item(), self.random_ndcg(gain).mean().item(), self.k, gain)
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 23
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 46
 def _relevance_blocks(relevance, device):
     "A function (query_span, database_span) -> (q, b) float32 block of `relevance`, a matrix or a function of indices."
     if callable(relevance):
@@ -188,6 +193,28 @@ def _relevance_blocks(relevance, device):
     matrix = torch.as_tensor(relevance)
     return lambda q, d: matrix[slice(*q), slice(*d)].to(device, torch.float32)
 
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 50
+def _summarise_queries(results: torch.Tensor,  # (q, k) database indices of a chunk of queries' results
+                       query_span, relevance_block, database_size, database_chunk, k, exclude_self, device):
+    "One chunk of queries over every block of the database: (q, k) relevances of the results, (q, k) best relevances, gain -> (q,) sum of gains."
+    found = torch.zeros(results.shape, device=device)  # (q, k) relevance of each result
+    sums = {gain: torch.zeros(len(results), dtype=torch.float64, device=device) for gain in GAINS}
+    best = None
+    for start, stop in _spans(database_size, database_chunk):
+        block = relevance_block(query_span, (start, stop))  # (q, b)
+        inside = (results >= start) & (results < stop)
+        found = torch.where(inside, block.gather(1, (results - start).clamp(0, stop - start - 1)), found)
+        rows, columns = _self_cells(query_span, (start, stop), device)
+        for gain, gain_of in GAINS.items():
+            sums[gain] += gain_of(block).sum(dim=1)  # float32 within a block, float64 across blocks
+            if exclude_self: sums[gain].index_add_(0, rows, -gain_of(block[rows, columns]).double())
+        if exclude_self: block = _without_self(block, query_span, (start, stop), in_place=False)  # the caller's relevance
+        values = block.topk(min(k, stop - start), dim=1).values  # (q, ≤ k)
+        del block  # before the next one is made
+        best = values if best is None else torch.cat([best, values], dim=1).topk(k, dim=1).values
+    return found, best, sums
+
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 53
 def ranked_relevance(ranking: torch.Tensor,  # (n_q, ≥ k) database indices, best first, e.g. `top_k_retrieval(...).indices`
                      relevance,  # (n_q, n_d) matrix, or a function (query_indices, database_indices) -> block
                      k: int = NDCG_K,  # rank cut-off (fewer when there are fewer candidates)
@@ -211,28 +238,13 @@ def ranked_relevance(ranking: torch.Tensor,  # (n_q, ≥ k) database indices, be
     relevance_block = _relevance_blocks(relevance, device)
     retrieved, ideal, gain_sums = [], [], {gain: [] for gain in GAINS}
     for query_span in _spans(n_queries, query_chunk):
-        results = ranking[slice(*query_span)]  # (q, k)
-        found = torch.zeros(results.shape, device=device)  # (q, k) relevance of each result
-        sums = {gain: torch.zeros(len(results), dtype=torch.float64, device=device) for gain in GAINS}
-        best = None
-        for start, stop in _spans(database_size, database_chunk):
-            block = relevance_block(query_span, (start, stop))  # (q, b)
-            inside = (results >= start) & (results < stop)
-            found = torch.where(inside, block.gather(1, (results - start).clamp(0, stop - start - 1)), found)
-            rows, columns = _self_cells(query_span, (start, stop), device)
-            for gain, gain_of in GAINS.items():
-                sums[gain] += gain_of(block).sum(dim=1)  # float32 within a block, float64 across blocks
-                if exclude_self: sums[gain].index_add_(0, rows, -gain_of(block[rows, columns]).double())
-            if exclude_self: block = _without_self(block, query_span, (start, stop), in_place=False)  # the caller's relevance
-            values = block.topk(min(k, stop - start), dim=1).values  # (q, ≤ k)
-            del block  # before the next one is made
-            best = values if best is None else torch.cat([best, values], dim=1).topk(k, dim=1).values
+        found, best, sums = _summarise_queries(ranking[slice(*query_span)], query_span, relevance_block, database_size, database_chunk, k, exclude_self, device)
         retrieved.append(found.cpu()); ideal.append(best.cpu())
         for gain in GAINS: gain_sums[gain].append(sums[gain].cpu())
     candidates = database_size - exclude_self
     return RankedRelevance(torch.cat(retrieved), torch.cat(ideal), {gain: torch.cat(s) / candidates for gain, s in gain_sums.items()})
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 27
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 57
 def ndcg_at_k(scores_or_ranking: torch.Tensor,  # (n_q, n_d) float scores, or (n_q, ≥ k) integer database indices best first
               relevance,  # (n_q, n_d) matrix, or a function (query_indices, database_indices) -> block
               k: int = NDCG_K,  # rank cut-off
@@ -250,7 +262,24 @@ def ndcg_at_k(scores_or_ranking: torch.Tensor,  # (n_q, n_d) float scores, or (n
         database_size = scores_or_ranking.shape[1]
     return ranked_relevance(ranking, relevance, k, exclude_self, database_size, **chunks).mean_ndcg(gain)
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 32
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 63
+def _ranked_hits(block: torch.Tensor,  # (q, n_d) scores of a chunk of queries, -inf where left out
+                 query_span, query_classes, database_classes, candidates) -> torch.Tensor:
+    "(q, candidates) bool: whether each query's result at each rank is of its class."
+    values, order = [t[:, :candidates] for t in block.sort(dim=1, descending=True, stable=True)]  # (q, candidates)
+    if not torch.isfinite(values).all(): raise ValueError(f'queries {query_span[0]}..{query_span[1] - 1}: a score is not finite')
+    return database_classes[order] == query_classes[:, None]
+
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 66
+def _hit_metrics(hits: torch.Tensor,  # (q, candidates) bool, from `_ranked_hits`
+                 ks) -> tuple[torch.Tensor, dict]:
+    "(counted,) average precision of the queries with a hit, and K -> (counted,) bool hit among the first K."
+    counted = hits.any(dim=1)
+    ranks = torch.arange(1, hits.shape[1] + 1, device=hits.device)
+    precision = hits.cumsum(dim=1).double() / ranks  # (q, candidates) precision at each rank
+    return ((precision * hits).sum(dim=1) / hits.sum(dim=1).clamp_min(1))[counted].cpu(), {k: hits[counted, :k].any(dim=1).cpu() for k in ks}
+
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 69
 def class_retrieval(queries: torch.Tensor,  # (n_q, dim) query embeddings
                     database: torch.Tensor,  # (n_d, dim) database embeddings
                     query_classes: Sequence[int] | torch.Tensor,  # (n_q,) each query's one class
@@ -268,25 +297,22 @@ def class_retrieval(queries: torch.Tensor,  # (n_q, dim) query embeddings
     query_classes, database_classes = torch.as_tensor(query_classes, device=device), torch.as_tensor(database_classes, device=device)
     if exclude_self and len(queries) != len(database): raise ValueError(f'exclude_self needs query i to be database item i: got {len(queries)} queries and {len(database)} database items')
     candidates = len(database) - exclude_self
-    ranks = torch.arange(1, candidates + 1, device=device)
     found_at, average_precisions = {k: [] for k in ks}, []
     with torch.no_grad():
         for query_span in _spans(len(queries), query_chunk):
             block = score(queries[slice(*query_span)], database).float()  # (q, n_d)
             if exclude_self: block = _without_self(block, query_span, (0, len(database)), in_place=score is dot_scores)
-            values, order = [t[:, :candidates] for t in block.sort(dim=1, descending=True, stable=True)]  # (q, candidates)
-            if not torch.isfinite(values).all(): raise ValueError(f'queries {query_span[0]}..{query_span[1] - 1}: a score is not finite')
-            hits = database_classes[order] == query_classes[slice(*query_span), None]  # (q, candidates)
-            counted = hits.any(dim=1)
-            precision = hits.cumsum(dim=1).double() / ranks  # (q, candidates) precision at each rank
-            average_precisions.append(((precision * hits).sum(dim=1) / hits.sum(dim=1).clamp_min(1))[counted].cpu())
-            for k in ks: found_at[k].append(hits[counted, :k].any(dim=1).cpu())
-            del block, values, order, hits, precision  # before the next chunk's are made
+            hits = _ranked_hits(block, query_span, query_classes[slice(*query_span)], database_classes, candidates)  # (q, candidates)
+            del block  # before the next chunk's is made
+            precisions, found = _hit_metrics(hits, ks)
+            average_precisions.append(precisions)
+            for k in ks: found_at[k].append(found[k])
+            del hits
     average_precisions = torch.cat(average_precisions)
     return {**{f'R@{k}': torch.cat(found_at[k]).double().mean().item() for k in ks},
             'mAP': average_precisions.double().mean().item(), 'queries': len(average_precisions)}
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 35
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 72
 CCA_COMPONENTS = 128  # dimensions kept for L³-Net + CCA (the size of AVE-Net's embedding)
 
 class CCAProjection(nn.Module):
@@ -310,12 +336,13 @@ class CCAProjection(nn.Module):
         "(n, d_a) audio features -> (n, c) unit vectors."
         return F.normalize((features.float() - self.audio_mean) @ self.audio_projection, dim=1)
 
-# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 38
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 77
 def _inverse_square_root(covariance: torch.Tensor) -> torch.Tensor:
     "C^(-1/2) of a symmetric positive definite matrix."
     eigenvalues, eigenvectors = torch.linalg.eigh(covariance)
     return eigenvectors @ torch.diag(eigenvalues.rsqrt()) @ eigenvectors.T
 
+# %% ../../nbs/evaluate/00_retrieval_metrics.ipynb 80
 def fit_cca(vision: torch.Tensor,  # (n, d_v) vision features of training pairs
             audio: torch.Tensor,  # (n, d_a) audio features of the same pairs
             components: int = CCA_COMPONENTS,  # canonical pairs kept

@@ -10,15 +10,13 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from fastcore.parallel import parallel
-from fastcore.script import call_parse
-
 from .clipwriter import write_clip
-from ..core import PAIR_SECONDS, InputError, atomic_write_text, console_script
-from .scenes import SynthConfig, ground_truth, plan_clip, render_audio, render_frames
+from ..core import PAIR_SECONDS, InputError, atomic_write_text, map_in_workers
+from .scenes import SynthConfig, ground_truth, plan_clip, render_frames
+from .sounds import render_audio
 
 # %% auto 0
-__all__ = ['SYNTH_LAYOUT', 'synth_clip', 'synth_instruments', 'ots_synth']
+__all__ = ['SYNTH_LAYOUT', 'synth_clip', 'synth_instruments']
 
 # %% ../../nbs/synth/02_instruments.ipynb 6
 SYNTH_LAYOUT = """SynthInstruments on disk (written by `synth_instruments` / `ots_synth`):
@@ -105,6 +103,7 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
     "Write SynthInstruments into `root` in AudioSet's layout (see `SYNTH_LAYOUT`); return the ground truth."
     root = Path(root)
     if n_clips < 1: raise InputError(f'n_clips {n_clips}: must be 1 or more')
+    if n_workers is not None and n_workers < 0: raise InputError(f'n_workers {n_workers}: must be 0 (work in this process) or more')
     if root.exists() and not root.is_dir(): raise InputError(f'{root}: is a file, not a dataset folder')
     settings = _checked_settings(root, seed, config)
     _check_nothing_left_out(root, n_clips, seed, config)
@@ -112,8 +111,8 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
     except OSError as e: raise InputError(f'{root}: cannot make the dataset folder ({e.strerror})') from None
     atomic_write_text(root/'synth_config.json', json.dumps(settings, indent=1))
     start = time.perf_counter()
-    results = parallel(_synth_job, range(n_clips), root=root, seed=seed, config=config, n_workers=n_workers,
-                       progress=progress, chunksize=8)
+    results = map_in_workers(_synth_job, range(n_clips), os.cpu_count() if n_workers is None else n_workers, progress=progress, chunksize=8,
+                             root=root, seed=seed, config=config)
     seconds = time.perf_counter() - start
     errors = [problem for _, _, problem in results if problem]
     written = sum(wrote for _, wrote, _ in results) - len(errors)
@@ -126,39 +125,3 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
         _write_segments(root/name, [r for r in records if r['split'] == split], seed)
     atomic_write_text(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
     return records
-
-# %% ../../nbs/synth/02_instruments.ipynb 28
-@call_parse
-@console_script
-def ots_synth(root: str = 'data/synth_instruments',  # dataset folder (created; re-run to resume)
-              n_clips: int = 320,  # number of clips
-              seed: int = 0,  # random seed: same seed, byte-identical files
-              n_workers: int = None,  # parallel processes (default: all cores)
-              duration: float = 10.0,  # seconds per clip
-              width: int = None,  # frame width, even (default: 256; 480 with --shifted)
-              height: int = None,  # frame height, even (default: 256; 360 with --shifted)
-              max_distractors: int = 2,  # silent instruments per clip: 0 to this many
-              off_screen: float = 0.1,  # fraction of clips whose sounding instrument is off-screen
-              encoder_threads: int = 2,  # x264 threads per clip (1: the least CPU when every core runs a worker)
-              aac_coder: str = 'twoloop',  # FFmpeg's AAC coder: 'twoloop' or 'fast'
-              varied: bool = False,  # training scenes with more variety (`SynthConfig.varied`)
-              shifted: bool = False,  # the shifted test set (`SynthConfig.shifted`): held-out pictures and timbres, 480x360, 30 fps, 44.1 kHz
-              ):
-    "Generate SynthInstruments: mp4 clips, AudioSet segments lists and ground-truth boxes; exit status 1 if a clip failed."
-    if n_clips < 1: raise InputError(f'--n_clips {n_clips}: must be 1 or more')
-    if seed < 0: raise InputError(f'--seed {seed}: must be 0 or more')
-    if n_workers is not None and n_workers < 0: raise InputError(f'--n_workers {n_workers}: must be 0 (work in this process) or more')
-    if not duration >= PAIR_SECONDS: raise InputError(f'--duration {duration}: a clip must hold at least one {PAIR_SECONDS:g} s pair (Section 3)')
-    sizes = {name: size for name, size in (('width', width), ('height', height)) if size is not None}
-    for name, size in sizes.items():
-        if size < 2 or size % 2: raise InputError(f'--{name} {size}: must be even and 2 or more')
-    if max_distractors < 0: raise InputError(f'--max_distractors {max_distractors}: must be 0 or more')
-    if not 0 <= off_screen <= 1: raise InputError(f'--off_screen {off_screen}: must be a fraction from 0 to 1')
-    if encoder_threads < 1: raise InputError(f'--encoder_threads {encoder_threads}: must be 1 or more (the count is part of the bytes written)')
-    if aac_coder not in ('twoloop', 'fast'): raise InputError(f"--aac_coder {aac_coder!r}: must be 'twoloop' or 'fast'")
-    if varied and shifted: raise InputError('--varied and --shifted: give one (training scenes, or the shifted test set)')
-    preset = SynthConfig.shifted if shifted else SynthConfig.varied if varied else SynthConfig
-    config = preset(duration=duration, max_distractors=max_distractors, off_screen=off_screen,
-                    encoder_threads=encoder_threads, aac_coder=aac_coder, **sizes)
-    records = synth_instruments(root, n_clips, seed, config, n_workers)
-    if len(records) < n_clips: raise SystemExit(f'ots_synth: {n_clips - len(records)} of {n_clips} clips failed (listed above); run again to make them')

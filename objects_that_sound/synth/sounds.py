@@ -52,7 +52,7 @@ def _synthesised(plan, n, sample_rate, rng, ranges):
     out, t = np.zeros(n, np.float32), np.arange(n) / sample_rate
     if plan.synth_class.sound == 'hammer':
         modes, decays = rng.uniform(*ranges['modes'], 3), rng.uniform(*ranges['decays'], 3)
-        length = int(6 * decays.max() * sample_rate); u = t[:length]  # a strike rings until it is inaudible
+        length = min(n, int(6 * decays.max() * sample_rate)); u = t[:length]  # a strike rings until it is inaudible, or the clip ends
         strike = rng.normal(size=length) * np.exp(-u / ranges['click']) + sum(np.sin(2 * np.pi * f * u) * np.exp(-u / d) for f, d in zip(modes, decays))
         for s, e, _, v in plan.events:
             i = int(round(s * sample_rate)); j = min(n, i + length)

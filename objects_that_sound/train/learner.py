@@ -23,15 +23,13 @@ from fastai.metrics import ValueMetric
 from fastai.optimizer import Adam
 from fastai.torch_core import to_float
 from fastcore.meta import delegates
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
+from ..evaluate.avc import avc_metrics, fit_decision, native_bf16
 from .distributed import gather_objects, gather_with_grad
 
 # %% auto 0
 __all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'CosineDecay', 'AVCLoss',
-           'ContrastiveLoss', 'fit_decision', 'avc_metrics', 'AVCEvaluation', 'native_bf16', 'CPUBFloat16',
-           'avc_learner', 'calibrate_decision']
+           'ContrastiveLoss', 'AVCEvaluation', 'CPUBFloat16', 'avc_learner', 'calibrate_decision']
 
 # %% ../../nbs/train/00_learner.ipynb 7
 PAPER_WEIGHT_DECAY = 1e-5  # Adam's weight decay (paper, Section 3)
@@ -89,36 +87,7 @@ class ContrastiveLoss:
         targets = torch.arange(len(scores), device=scores.device)
         return (F.cross_entropy(scores, targets) + F.cross_entropy(scores.T, targets)) / 2
 
-# %% ../../nbs/train/00_learner.ipynb 20
-def fit_decision(scores: np.ndarray,  # (N,) the head's score of each pair
-                 labels: np.ndarray,  # (N,) 1 = corresponds, 0 = does not
-                ) -> tuple[float, float]:
-    "`(scale, bias)` of the logistic regression of `labels` on `scores`: the AVC decision is scale · score + bias > 0."
-    scores, labels = np.asarray(scores, np.float64).reshape(-1, 1), np.asarray(labels)
-    if len(np.unique(labels)) < 2: raise ValueError(f'fit_decision: needs pairs of both labels, got only label {labels[0]} ({len(labels)} pairs)')
-    regression = LogisticRegression(C=1e4).fit(scores, labels)
-    return float(regression.coef_[0, 0]), float(regression.intercept_[0])
-
-# %% ../../nbs/train/00_learner.ipynb 23
-def avc_metrics(scores: np.ndarray,  # (N,) the head's score of each pair
-                labels: np.ndarray,  # (N,) 1 = corresponds
-                decision: tuple[float, float] | None = None,  # (scale, bias); None: fitted on these pairs
-                score_matrix: np.ndarray | None = None,  # (M, M): score of clip i's frame with clip j's sound
-                classes: list | None = None,  # M sets of labels of those clips
-               ) -> dict:
-    "AVC accuracy, ROC AUC and (given a score matrix) audio→image same-class precision@1 and its chance."
-    scores, labels = np.asarray(scores, np.float64), np.asarray(labels)
-    scale, bias = fit_decision(scores, labels) if decision is None else decision
-    metrics = dict(avc_accuracy=float(((scale * scores + bias > 0) == (labels == 1)).mean()),
-                   roc_auc=float(roc_auc_score(labels, scores)) if len(np.unique(labels)) == 2 else float('nan'))
-    if score_matrix is not None:
-        same_class = np.array([[bool(set(a) & set(b)) for b in classes] for a in classes])  # (M, M)
-        best_frame = np.asarray(score_matrix).argmax(axis=0)  # for each sound, the best frame
-        metrics['a2i_p1'] = float(same_class[best_frame, np.arange(len(classes))].mean())
-        metrics['a2i_p1_chance'] = float(same_class.mean())
-    return metrics
-
-# %% ../../nbs/train/00_learner.ipynb 26
+# %% ../../nbs/train/00_learner.ipynb 21
 class AVCEvaluation(Callback):
     "Measure AVC accuracy (decision fitted on the validation pairs), ROC AUC and audio→image precision@1 per validation pass."
     order = 40  # before the recorder (50) reads the metrics
@@ -189,14 +158,7 @@ class AVCEvaluation(Callback):
         self.fitted_decision = fit_decision(scores, labels)
         self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
 
-# %% ../../nbs/train/00_learner.ipynb 30
-def native_bf16(device: str | torch.device) -> bool:
-    "Whether `device` computes bfloat16 natively: a CUDA GPU that supports it, or a CPU with AVX-512 BF16 or AMX."
-    device = torch.device(device)
-    if device.type == 'cuda': return torch.cuda.is_bf16_supported()
-    return device.type == 'cpu' and (torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
-
-# %% ../../nbs/train/00_learner.ipynb 31
+# %% ../../nbs/train/00_learner.ipynb 25
 class CPUBFloat16(Callback):
     "bfloat16 autocast of the network's forward pass on the CPU, the loss in float32 (fastai's `MixedPrecision` autocasts on CUDA only)."
     order = 10  # as `MixedPrecision`: before the other callbacks see the prediction
@@ -211,10 +173,10 @@ class CPUBFloat16(Callback):
         if getattr(self, 'autocast', None) is not None: self.autocast.__exit__(None, None, None)
         self.autocast = None
 
-# %% ../../nbs/train/00_learner.ipynb 34
+# %% ../../nbs/train/00_learner.ipynb 28
 OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
 
-# %% ../../nbs/train/00_learner.ipynb 35
+# %% ../../nbs/train/00_learner.ipynb 29
 @delegates(Learner, but=['loss_func', 'opt_func', 'metrics', 'wd', 'wd_bn_bias'])
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
                 model: nn.Module,  # AVENet, L3Net or AVOLNet
@@ -240,7 +202,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
     if mixed_precision: learn.add_cbs([ChannelsLast(), MixedPrecision(amp_mode=AMPMode.BF16)] if device.type == 'cuda' else [CPUBFloat16()])
     return learn
 
-# %% ../../nbs/train/00_learner.ipynb 41
+# %% ../../nbs/train/00_learner.ipynb 35
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()

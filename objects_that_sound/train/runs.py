@@ -6,10 +6,13 @@
 from __future__ import annotations
 import dataclasses
 import json
+import math
 import re
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
+from numbers import Integral, Real
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -22,7 +25,7 @@ from fastai.learner import Learner, save_model
 from fastai.torch_core import rank_distrib
 
 from ..data.clip_cache import ClipCache
-from ..core import FRAME_SIZE, PAPER_SAMPLE_RATE, RESIZE, InputError, atomic_write
+from ..core import FRAME_SIZE, PAPER_SAMPLE_RATE, RESIZE, InputError, atomic_write, exclusive_writer, remove_stale_temporaries
 from ..data.augment import avc_batch_transforms
 from ..data.avc_plan import AVCSampler
 from ..data.sampling import AVCDataLoader, avc_dataloaders
@@ -32,12 +35,18 @@ from ..models.networks import NETWORKS, make_network
 from ..models.transfer import transfer_state
 from .learner import OBJECTIVES, avc_learner, calibrate_decision
 from .distributed import distributed_training
+from .presets import PRESET_SETTINGS
 
 # %% auto 0
-__all__ = ['PRESETS', 'TrainingPreset', 'training_preset', 'ContinueRun', 'EpochCheckpoint', 'HistoryLog', 'train_on_cache',
-           'plot_history', 'plot_runs', 'evaluate_avc']
+__all__ = ['NETWORK_SAMPLE_RATES', 'MAX_PAIRS_PER_PASS', 'PRESETS', 'TrainingPreset', 'training_preset', 'ContinueRun',
+           'EpochCheckpoint', 'HistoryLog', 'EpochLog', 'settings_table', 'train_on_cache', 'plot_history', 'plot_runs',
+           'evaluate_avc']
 
 # %% ../../nbs/train/01_runs.ipynb 5
+NETWORK_SAMPLE_RATES = (2_000, 96_000)  # Hz, the least and the most a network's spectrogram is computed at (see below)
+MAX_PAIRS_PER_PASS = 10_000_000  # training or validation pairs an epoch: five times AudioSet's 2 million clips, about 1.1 GB of plan
+_WHOLE_FIELDS = ('image_size', 'resize', 'sample_rate', 'bs', 'epochs', 'pairs_per_epoch', 'valid_pairs')
+
 @dataclass(frozen=True)
 class TrainingPreset:
     "Everything a training run needs besides its data."
@@ -65,21 +74,22 @@ class TrainingPreset:
         choices = dict(network=NETWORKS, loss=OBJECTIVES, schedule=('paper', 'cosine'), vision_stride=(VISION_STRIDE, 8))
         for field, allowed in choices.items():
             if getattr(self, field) not in allowed: raise InputError(f'{field} {getattr(self, field)!r}: choose one of {", ".join(map(str, allowed))}')
-        least = dict(width=1e-9, image_size=16, resize=self.image_size, sample_rate=2_000, temperature=1e-9, bs=1, lr=1e-12, epochs=1,
-                     pairs_per_epoch=1, valid_pairs=2)
+        ranges = dict(width=(1e-9, math.inf), image_size=(16, math.inf), resize=(self.image_size, math.inf), sample_rate=NETWORK_SAMPLE_RATES,
+                      temperature=(1e-9, math.inf), bs=(1, math.inf), lr=(1e-12, math.inf), epochs=(1, math.inf),
+                      pairs_per_epoch=(1, MAX_PAIRS_PER_PASS), valid_pairs=(2, MAX_PAIRS_PER_PASS))
         why = dict(image_size="the vision ConvNet's map is 1/16 of the frame", resize='the crop is taken from the resized frame',
-                   sample_rate="the audio ConvNet's map needs 20 spectrogram bins", valid_pairs='a corresponding and a non-corresponding pair')
-        for field, minimum in least.items():
+                   sample_rate="1 s makes a spectrogram of 17 bins at 2 kHz, the fewest the audio ConvNet takes, and of 513 at 96 kHz, twice the paper's",
+                   valid_pairs='a corresponding and a non-corresponding pair', pairs_per_epoch="a pass's pairs are drawn at once, about 110 bytes each")
+        for field, (least, most) in ranges.items():
             value = getattr(self, field)
-            if value is not None and not value >= minimum:
-                raise InputError(f'{field} {value}: must be at least {minimum:g}' + (f' ({why[field]})' if field in why else ''))
+            if value is None: continue
+            whole = isinstance(value, Integral) and not isinstance(value, bool)
+            problem = ('a whole number' if field in _WHOLE_FIELDS and not whole else 'a number' if not (whole or isinstance(value, Real)) or math.isnan(value) else
+                       'finite' if math.isinf(value) else f'at least {least:g}' if value < least else f'at most {most:g}' if value > most else None)
+            if problem: raise InputError(f'{field} {value!r}: must be {problem}' + (f' ({why[field]})' if field in why else ''))
 
 # %% ../../nbs/train/01_runs.ipynb 6
-PRESETS = {
-    'paper': TrainingPreset('paper'),
-    'cpu': TrainingPreset('cpu', width=0.25, image_size=96, resize=108, sample_rate=8_000, loss='contrastive',
-                          lr=1e-3, epochs=14, pairs_per_epoch=8192, keep_best=True),
-}
+PRESETS = {name: TrainingPreset(name, **settings) for name, settings in PRESET_SETTINGS.items()}
 
 # %% ../../nbs/train/01_runs.ipynb 7
 def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper' with a GPU, 'cpu' without
@@ -90,7 +100,7 @@ def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper'
     if name not in PRESETS: raise InputError(f'unknown preset {name!r}: choose one of {", ".join(PRESETS)}')
     return dataclasses.replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
-# %% ../../nbs/train/01_runs.ipynb 11
+# %% ../../nbs/train/01_runs.ipynb 13
 class ContinueRun(Callback):
     "Continue a run at epoch `start`: number the epochs from there (so the schedule continues) and restore the running training loss."
     order = -20  # before every other callback reads `epoch`
@@ -103,7 +113,7 @@ class ContinueRun(Callback):
             self.recorder.smooth_loss.val = torch.tensor(self.state['val'])
             self.recorder.smooth_loss.count = self.state['count']
 
-# %% ../../nbs/train/01_runs.ipynb 12
+# %% ../../nbs/train/01_runs.ipynb 14
 class EpochCheckpoint(Callback):
     "After every epoch, save the model and optimiser to `<model_dir>/epoch_<n>.pth`, and the running loss and the sampler's pass to `epoch_<n>.json`, atomically."
     order = 70  # after the Recorder and the loggers have closed the epoch
@@ -120,36 +130,56 @@ class EpochCheckpoint(Callback):
         atomic_write(models/f'epoch_{self.epoch}.json', lambda f: Path(f).write_text(json.dumps(state)))  # before the checkpoint that needs it
         atomic_write(models/f'epoch_{self.epoch}.pth', lambda f: save_model(f, self.learn.model, self.learn.opt, with_opt=True))
 
-# %% ../../nbs/train/01_runs.ipynb 13
-def _saved_epochs(models_dir: Path) -> list[int]:
-    "The epochs with a checkpoint `epoch_<n>.pth` in `models_dir`, newest first."
-    return sorted((int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name))), reverse=True)
+# %% ../../nbs/train/01_runs.ipynb 15
+def _saved_epochs(models_dir: Path,  # a run's models/
+                  whole: bool = True,  # only the checkpoints whose epoch_<n>.json is there too; False: every epoch_<n>.pth
+                 ) -> list[int]:
+    "The epochs with a checkpoint in `models_dir` — `epoch_<n>.pth` and the state saved with it, `epoch_<n>.json` — newest first."
+    epochs = (int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name)))
+    return sorted((epoch for epoch in epochs if not whole or (models_dir/f'epoch_{epoch}.json').is_file()), reverse=True)
 
-# %% ../../nbs/train/01_runs.ipynb 14
+# %% ../../nbs/train/01_runs.ipynb 16
 def _resume(learn: Learner) -> ContinueRun:
-    "Load the newest readable checkpoint of `learn`'s run; return how to continue from it (from epoch 0 if none)."
+    "Load the newest whole, readable checkpoint of `learn`'s run; return how to continue from it (from epoch 0, the network as it was, if none)."
     models = learn.path/learn.model_dir
+    for lone in sorted(set(_saved_epochs(models, whole=False)) - set(_saved_epochs(models))):
+        warnings.warn(f'{models}/epoch_{lone}.pth has no epoch_{lone}.json (the run state saved with it): not a checkpoint, not loaded')
+    initial = {name: tensor.clone() for name, tensor in learn.model.state_dict().items()}
     for epoch in _saved_epochs(models):
         try:
+            state = json.loads((models/f'epoch_{epoch}.json').read_text())  # read first: a checkpoint whose state cannot be read is not loaded
+            if not (isinstance(state, dict) and {'val', 'count'} <= state.keys()): raise ValueError(f'epoch_{epoch}.json holds no running loss')
             learn.load(f'epoch_{epoch}', with_opt=True)
-            return ContinueRun(epoch + 1, json.loads((models/f'epoch_{epoch}.json').read_text()))
+            return ContinueRun(epoch + 1, state)
         except Exception as error:
+            learn.model.load_state_dict(initial); learn.opt = None  # as before the attempt, whatever of it was loaded
             warnings.warn(f'{models}/epoch_{epoch}.pth cannot be read ({type(error).__name__}: '
                           f'{str(error)[:200]}); resuming from the checkpoint before it')
     return ContinueRun(0)
 
-# %% ../../nbs/train/01_runs.ipynb 15
-def _record_settings(out: Path, settings: dict):
-    "Save the run's settings in `out`, or refuse to continue a run made with other ones (the number of epochs may grow)."
-    path = out/'settings.json'
-    if path.exists():
-        recorded = json.loads(path.read_text())
-        if recorded != settings:
-            changed = {k: (recorded.get(k), settings.get(k)) for k in settings.keys() | recorded.keys() if recorded.get(k) != settings.get(k)}
-            raise InputError(f'{out}: this run was started with other settings (recorded → asked): {changed}; use another folder')
-    else: atomic_write(path, lambda f: Path(f).write_text(json.dumps(settings, indent=1)))
+# %% ../../nbs/train/01_runs.ipynb 17
+def _compared(settings: dict) -> dict:
+    "The settings that must match to continue a run: all but the caches' folders (a cache is compared by its content, whatever path reaches it)."
+    return {k: v for k, v in settings.items() if not (k in ('train', 'valid') and isinstance(v, str))}
 
-# %% ../../nbs/train/01_runs.ipynb 16
+def _check_settings(out: Path, settings: dict):
+    "Refuse to continue the run in `out` if it was started with other settings (the number of epochs may grow)."
+    path = out/'settings.json'
+    if not path.exists(): return
+    try: recorded = json.loads(path.read_text())
+    except (OSError, ValueError) as error: recorded = error
+    if not isinstance(recorded, dict): raise InputError(f'{path}: damaged ({recorded}); the run in {out} cannot be continued: use another folder')
+    recorded, asked = _compared(recorded), _compared(settings)
+    if recorded != asked:
+        changed = {k: (recorded.get(k), asked.get(k)) for k in sorted(asked.keys() | recorded.keys()) if recorded.get(k) != asked.get(k)}
+        raise InputError(f'{out}: this run was started with other settings (recorded → asked): {changed}; use another folder')
+
+def _record_settings(out: Path, settings: dict):
+    "Save the run's settings in `out`, or refuse to continue a run made with other ones."
+    _check_settings(out, settings)
+    if not (out/'settings.json').exists(): atomic_write(out/'settings.json', lambda f: Path(f).write_text(json.dumps(settings, indent=1)))
+
+# %% ../../nbs/train/01_runs.ipynb 18
 class HistoryLog(CSVLogger):
     "fastai's `CSVLogger` appending to a run's `history.csv`: one header line however often the run resumes."
     def __init__(self, fname: str = 'history.csv'): super().__init__(fname, append=True)
@@ -161,14 +191,26 @@ class HistoryLog(CSVLogger):
         if new_file: self.file.write(','.join(self.recorder.metric_names) + '\n')
         self.old_logger, self.learn.logger = self.logger, self._write_line
 
-# %% ../../nbs/train/01_runs.ipynb 17
+# %% ../../nbs/train/01_runs.ipynb 19
+class EpochLog(Callback):
+    "Print a header line naming the logged columns, then one rounded line per epoch: a run's log without progress bars."
+    order = 55  # after the Recorder (50) has named the columns and closed the epoch's line
+    def __init__(self, digits: int = 3): self.digits = digits  # decimals of the losses and metrics
+    def _line(self, values): return '  '.join(f'{value:>{width}}' for value, width in zip(values, self.widths))
+    def before_fit(self):
+        self.widths = [max(len(name), self.digits + 3) for name in self.recorder.metric_names]
+        print(self._line(self.recorder.metric_names), flush=True)
+    def after_epoch(self):
+        print(self._line(f'{value:.{self.digits}f}' if isinstance(value, float) else value for value in self.recorder.log), flush=True)
+
+# %% ../../nbs/train/01_runs.ipynb 21
 def _forget_epochs_from(history: Path, epoch: int):
     "Drop the rows of `history` from `epoch` on: a run killed after logging an epoch but before saving it redoes that epoch."
     if not history.exists(): return
     kept = [line for line in history.read_text().splitlines(keepends=True) if not line[:1].isdigit() or int(line.split(',')[0]) < epoch]
     atomic_write(history, lambda f: Path(f).write_text(''.join(kept)))
 
-# %% ../../nbs/train/01_runs.ipynb 19
+# %% ../../nbs/train/01_runs.ipynb 23
 def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
     "Refuse, before any training, a run that would take no step or measure nothing."
     train_clips, valid_clips = len(dls.train.sampler), len(dls.valid.sampler)
@@ -179,7 +221,26 @@ def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
         raise InputError(f'{train.root}: {valid_clips} validation clips, from fewer than 2 videos: a validation pass needs clips of '
                          f'at least 2 videos (its negatives pair one video with another); hold out more videos or give a validation cache')
 
-# %% ../../nbs/train/01_runs.ipynb 21
+# %% ../../nbs/train/01_runs.ipynb 24
+def settings_table(settings: dict,  # setting name → value
+                  ) -> str:
+    "Two columns, each setting's name and its value, one setting a line."
+    width = max(map(len, settings))
+    return '\n'.join(f'{name:<{width}}  {value}' for name, value in settings.items())
+
+# %% ../../nbs/train/01_runs.ipynb 26
+def _announce(settings: dict, preset: TrainingPreset, network, dls: DataLoaders, start: int, warm_start, left):
+    "Print what a run trains: its settings, the network's size, the clips, pairs and steps from epoch `start`, and what it starts from."
+    print(settings_table(dict(settings, epochs=preset.epochs)))
+    print(f'{count_parameters(network):,} parameters; {len(dls.train.sampler):,} training clips, {len(dls.valid.sampler):,} validation clips')
+    if start >= preset.epochs: return print(f'all {preset.epochs} epochs trained before: nothing to train')
+    steps = len(dls.train)
+    print(f'epochs {start} to {preset.epochs - 1}: {dls.train.n:,} pairs an epoch in {steps:,} steps of {preset.bs}, '
+          f'{(preset.epochs - start) * steps:,} steps in all; {dls.valid.n:,} validation pairs after each epoch')
+    if start: print(f'continuing from epoch {start} (after models/epoch_{start - 1}.pth)')
+    elif warm_start: print(f'started from {warm_start}' + (f'; left as initialised: {", ".join(left)}' if left else ''))
+
+# %% ../../nbs/train/01_runs.ipynb 28
 def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its folder)
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
@@ -187,16 +248,18 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
                    warm_start: str | Path | None = None,  # a model file (.pth) to start from, e.g. another run's final.pth (of any network: see `transfer_state`)
                    workers: int = 2,  # data-loading processes
                    seed: int = 0,  # seed of the sampling and the initial weights (the validation split depends on the videos alone)
-                   progress: bool = True,  # progress bars (a notebook); False prints one line per epoch (a log)
-                  ) -> Learner:
+                   progress: bool = True,  # progress bars (a notebook, a terminal); False prints a header and one line per epoch (a log)
+                   dry_run: bool = False,  # print the settings and what would be trained, then stop: nothing trained, nothing written
+                  ) -> Learner | None:
     "Train `preset`'s network on `train` in the run folder `out`, resuming from its last checkpoint; return the learner."
     preset, out = preset or training_preset(), Path(out)
+    if out.exists() and not out.is_dir(): raise InputError(f'{out}: is a file, not a run folder')
     train = train if isinstance(train, ClipCache) else ClipCache(train)
     valid = ClipCache(valid) if isinstance(valid, (str, Path)) else valid
-    out.mkdir(parents=True, exist_ok=True)
-    _record_settings(out, dict(dataclasses.asdict(preset), epochs=None, train=str(train.root), seed=seed,
-                               valid=str(valid.root) if isinstance(valid, ClipCache) else valid,
-                               warm_start=str(warm_start) if warm_start else None))
+    settings = dict(dataclasses.asdict(preset), epochs=None, seed=seed, warm_start=str(warm_start) if warm_start else None,
+                    train=str(train.root.resolve()), train_content=train.content_digest(),
+                    valid=str(valid.root.resolve()) if isinstance(valid, ClipCache) else valid, valid_content=valid.content_digest() if isinstance(valid, ClipCache) else None)
+    _check_settings(out, settings)  # refused now; recorded only once every check below has passed, so a refused run leaves nothing behind
     torch.manual_seed(seed)
     dls = avc_dataloaders(train, valid, bs=preset.bs, size=preset.image_size, resize=preset.resize,
                           n_train=preset.pairs_per_epoch, n_valid=preset.valid_pairs,
@@ -204,36 +267,43 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     _check_enough_data(dls, train, preset.bs)
     options = dict(centre_embeddings=True) if preset.centre_embeddings else {}
     network = make_network(preset.network, preset.width, preset.sample_rate, vision_stride=preset.vision_stride, **options).listen_at(train.sample_rate)
-    if warm_start:
-        left = transfer_state(model_state(warm_start), network)
-        if left and rank_distrib() == 0: print(f'started from {warm_start}; left as initialised: {", ".join(left)}')
-    learn = avc_learner(dls, network, loss=preset.loss, temperature=preset.temperature, path=out, model_dir='models',
-                        cosine_epochs=preset.epochs if preset.schedule == 'cosine' else None)
-    learn.add_cb(EpochCheckpoint())
-    continuation = _resume(learn)
-    start = continuation.start
-    if rank_distrib() == 0: _forget_epochs_from(out/'history.csv', start)
-    dls.train.passes = (continuation.state or {}).get('passes', start)  # the sampler continues with the next pass's pairs
-    if start < preset.epochs:
-        if rank_distrib() == 0: print(f'{preset}\n{count_parameters(network):,} parameters; training from epoch {start} on {train}')
-        with distributed_training(learn, sync_bn=preset.sync_bn):
-            fit = partial(learn.fit, preset.epochs - start, preset.lr, cbs=[continuation] + ([HistoryLog()] if rank_distrib() == 0 else []))
-            if progress: fit()
-            else:
-                with learn.no_bar(): fit()  # one printed line per epoch
-    history = pd.read_csv(out/'history.csv') if (out/'history.csv').exists() else None
-    if preset.keep_best and history is not None and history['roc_auc'].notna().any():
-        best = int(history.loc[history['roc_auc'].idxmax(), 'epoch'])
-        learn.load(f'epoch_{best}', with_opt=False)
-        if rank_distrib() == 0: print(f'kept epoch {best}: validation ROC AUC {history["roc_auc"].max():.3f}')
-    with learn.no_bar(): calibrate_decision(learn)
-    learn.save('final', with_opt=False)
-    if rank_distrib() == 0 and (out/'history.csv').exists():
-        plot_history(out/'history.csv', preset.pairs_per_epoch or len(dls.train.sampler)).savefig(out/'curves.png', dpi=80)
-        plt.close('all')
+    left = transfer_state(model_state(warm_start), network) if warm_start else None  # the layers the model file has nothing for
+    if dry_run:
+        saved = _saved_epochs(out/'models')
+        if rank_distrib() == 0: _announce(settings, preset, network, dls, saved[0] + 1 if saved else 0, warm_start, left)
+        return print('dry run: nothing trained, nothing written')
+    with exclusive_writer(out, 'a training run') if rank_distrib() == 0 else nullcontext():  # one process writes the folder
+        if rank_distrib() == 0:
+            _record_settings(out, settings)
+            for folder in (out, out/'models'): remove_stale_temporaries(folder)  # of a run killed during a save
+        learn = avc_learner(dls, network, loss=preset.loss, temperature=preset.temperature, path=out, model_dir='models',
+                            cosine_epochs=preset.epochs if preset.schedule == 'cosine' else None)
+        learn.add_cb(EpochCheckpoint())
+        continuation = _resume(learn)
+        start = continuation.start
+        if rank_distrib() == 0: _forget_epochs_from(out/'history.csv', start)
+        dls.train.passes = (continuation.state or {}).get('passes', start)  # the sampler continues with the next pass's pairs
+        if rank_distrib() == 0: _announce(settings, preset, network, dls, start, warm_start, left)
+        if start < preset.epochs:
+            with distributed_training(learn, sync_bn=preset.sync_bn):
+                logs = [HistoryLog()] + ([] if progress else [EpochLog()]) if rank_distrib() == 0 else []
+                fit = partial(learn.fit, preset.epochs - start, preset.lr, cbs=[continuation] + logs)
+                if progress: fit()
+                else:
+                    with learn.no_bar(), learn.no_logging(): fit()  # EpochLog prints the lines instead of fastai's lists
+        history = pd.read_csv(out/'history.csv') if (out/'history.csv').exists() else None
+        if preset.keep_best and history is not None and history['roc_auc'].notna().any():
+            best = int(history.loc[history['roc_auc'].idxmax(), 'epoch'])
+            learn.load(f'epoch_{best}', with_opt=False)
+            if rank_distrib() == 0: print(f'kept epoch {best}: validation ROC AUC {history["roc_auc"].max():.3f}')
+        with learn.no_bar(): calibrate_decision(learn)
+        learn.save('final', with_opt=False)
+        if rank_distrib() == 0 and (out/'history.csv').exists():
+            plot_history(out/'history.csv', preset.pairs_per_epoch or len(dls.train.sampler)).savefig(out/'curves.png', dpi=80)
+            plt.close('all')
     return learn
 
-# %% ../../nbs/train/01_runs.ipynb 23
+# %% ../../nbs/train/01_runs.ipynb 30
 def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or the table read from it)
                  pairs_per_epoch: int,  # training pairs per epoch, for the horizontal axis
                  title: str = '',  # above the figure
@@ -253,7 +323,7 @@ def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or 
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 24
+# %% ../../nbs/train/01_runs.ipynb 31
 def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
               runs: list[str],  # which runs to draw
               title: str = '',  # above the figure
@@ -270,7 +340,7 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 36
+# %% ../../nbs/train/01_runs.ipynb 57
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
