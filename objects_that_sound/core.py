@@ -23,7 +23,7 @@ from fastprogress.fastprogress import progress_bar
 # %% auto 0
 __all__ = ['PAPER_SAMPLE_RATE', 'PAIR_SECONDS', 'FRAME_SIZE', 'RESIZE', 'atomic_write', 'atomic_write_text',
            'changed_fields_repr', 'InputError', 'console_script', 'remove_stale_temporaries', 'exclusive_writer',
-           'map_in_workers', 'report_progress']
+           'map_in_workers', 'on_terminal', 'report_progress']
 
 # %% ../nbs/00_core.ipynb 6
 PAPER_SAMPLE_RATE = 48_000  # Hz: all audio is "resampled to 48 kHz mono" (Section 3)
@@ -141,11 +141,17 @@ def map_in_workers(work,  # `work(item, **kwargs)`: a module-level function (it 
         if workers: pool.terminate()  # the workers are done or the map failed: none outlives the call
 
 # %% ../nbs/00_core.ipynb 34
+def on_terminal() -> bool:
+    "Whether standard output is a terminal a person watches (not a file, a pipe, or a terminal that says `TERM=dumb`): progress bars only there."
+    return sys.stdout.isatty() and os.environ.get('TERM') != 'dumb'
+
+
+# %% ../nbs/00_core.ipynb 36
 def report_progress(results,  # an iterable of results, as they come
                     total: int,  # how many there will be
                     ):
     "Yield `results`, showing progress: a bar when stdout is a terminal, otherwise a line at every tenth done with the counts and the rate."
-    if sys.stdout.isatty(): yield from progress_bar(results, total=total, leave=False); return
+    if on_terminal(): yield from progress_bar(results, total=total, leave=False); return
     started, step = time.perf_counter(), max(1, -(-total // 10))
     for done, result in enumerate(results, 1):
         if done % step == 0 or done == total:

@@ -14,7 +14,7 @@ from pathlib import Path
 from fastcore.script import Param, anno_parser
 
 from .. import __version__
-from ..core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError, console_script
+from ..core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError, console_script, on_terminal
 from ..train.presets import PRESET_SETTINGS
 
 # %% auto 0
@@ -221,7 +221,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
                              sample_rate=sample_rate, epochs=epochs, pairs_per_epoch=pairs_per_epoch, valid_pairs=valid_pairs, lr=lr, bs=bs,
                              sync_bn=sync_bn or None)
     learn = train_on_cache(cache, out, valid or 0.1, chosen, warm_start=warm_start, workers=workers, seed=seed,
-                           progress=sys.stdout.isatty(), dry_run=dry_run)
+                           progress=on_terminal(), dry_run=dry_run)
     if learn is not None and rank_distrib() == 0:
         results = learn.evaluation.results
         print(f"validation: AVC accuracy {results['avc_accuracy']:.3f}, ROC AUC {results['roc_auc']:.3f}, "
@@ -232,23 +232,28 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
                  'ots_evaluate runs/avol runs/demo/cache/test --synth runs/demo/synth_instruments --device cpu')
 def ots_evaluate(run: str,  # a training run folder (settings.json, models/final.pth), written by ots_train
                  cache: str,  # the test clips' cache folder, written by ots_prepare
-                 out: str = None,  # folder for metrics.json, the figures and report.md; default: <run>/evaluation
+                 out: str = None,  # folder for metrics.json, the figures and report.md; default: <run>-on-<cache> beside the run (its folder stays the training's)
                  segments: str = None,  # the segment list of the test clips, to list those missing from the cache
                  train_cache: str = None,  # a training cache, for L3-Net's CCA
                  synth: str = None,  # a SynthInstruments folder, for AVOL-Net's localization against its boxes
                  seed: int = 0,  # seed of each test clip's frame
+                 avc_pairs: int = 2048,  # AVC pairs of the test clips (half corresponding) for AVC accuracy; 0: none
+                 workers: int = 2,  # data-loading processes for the AVC pairs
                  device: Param('where the networks run; default: the GPU if there is one', str, choices=['cpu', 'cuda']) = None,
                 ):
     "Retrieval (nDCG@30 four ways, Recall@K, mAP) and, for AVOL-Net, localization of a trained network on test clips; metrics, figures and a report."
     for name, folder in dict(run=run, cache=cache, train_cache=train_cache, synth=synth).items():
         if folder and not Path(folder).is_dir(): raise InputError(f'{"--" * (name not in ("run", "cache"))}{name} {folder}: no such folder')
     if segments and not Path(segments).is_file(): raise InputError(f'--segments {segments}: no such segment list')
+    if avc_pairs < 0 or workers < 0: raise InputError(f'--avc_pairs {avc_pairs} / --workers {workers}: must be 0 or more')
+    out = Path(out) if out else Path(run).resolve().parent/f'{Path(run).resolve().name}-on-{Path(cache).resolve().name}'
     from objects_that_sound.evaluate.report import evaluate_run
-    metrics = evaluate_run(run, cache, out or Path(run)/'evaluation', segments, train_cache, synth, seed, device)
-    table = metrics['retrieval'][metrics['network']]
-    print(f"{metrics['network']} on {metrics['clips']} test clips: nDCG@30 " +
+    metrics = evaluate_run(run, cache, out, segments, train_cache, synth, seed, device, avc_pairs=avc_pairs, workers=workers)
+    table, avc = metrics['retrieval'][metrics['network']], metrics['avc']
+    print(f"{metrics['network']} on {metrics['clips']} test clips: " +
+          (f"AVC accuracy {avc['avc_accuracy']:.3f} (chance 0.5), ROC AUC {avc['roc_auc']:.3f}; " if avc else '') + 'nDCG@30 ' +
           ', '.join(f"{name} {row['nDCG@30']:.3f} (random {row['random']:.3f})" for name, row in table.items()) +
-          f"; report in {out or Path(run)/'evaluation'}/report.md")
+          f"; written to {out}/ (report.md, metrics.json, figures)")
 
 # %% ../../nbs/apps/00_cli.ipynb 27
 @console_command('ots_demo --out runs/demo              # one training seed',

@@ -18,7 +18,7 @@ from .scenes import ClipPlan, SynthConfig
 # %% auto 0
 __all__ = ['render_audio']
 
-# %% ../../nbs/synth/01a_sounds.ipynb 7
+# %% ../../nbs/synth/01a_sounds.ipynb 8
 _SOUNDFONT_RATE = 48_000  # Hz: midirenderer renders the SoundFont at this rate
 
 @cache
@@ -76,7 +76,7 @@ def _pink_noise(rng, n):
     noise = np.fft.irfft(spectrum, n)
     return noise / noise.std()
 
-# %% ../../nbs/synth/01a_sounds.ipynb 8
+# %% ../../nbs/synth/01a_sounds.ipynb 9
 def render_audio(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  noise: bool = True,  # add the background noise at the plan's SNR

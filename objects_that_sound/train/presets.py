@@ -8,7 +8,7 @@ __all__ = ['PRESET_SETTINGS']
 # %% ../../nbs/train/00a_presets.ipynb 3
 from ..core import FRAME_SIZE, PAPER_SAMPLE_RATE, RESIZE
 
-# %% ../../nbs/train/00a_presets.ipynb 4
+# %% ../../nbs/train/00a_presets.ipynb 5
 PRESET_SETTINGS = {  # preset → its values of `TrainingPreset`'s fields; plain values in a module without torch, for `ots_train --help`
     'paper': dict(network='ave', loss='avc', width=1.0, image_size=FRAME_SIZE, resize=RESIZE, sample_rate=PAPER_SAMPLE_RATE,
                   bs=128, lr=1e-4, epochs=100, pairs_per_epoch=None, valid_pairs=1024),
