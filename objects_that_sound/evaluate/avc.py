@@ -18,7 +18,7 @@ from ..data.sampling import AVCDataLoader
 from ..models.checkpoints import TrainedRun
 
 # %% auto 0
-__all__ = ['fit_decision', 'avc_metrics', 'native_bf16', 'avc_evaluation']
+__all__ = ['fit_decision', 'avc_metrics', 'native_bf16', 'score_matrix_in_chunks', 'avc_evaluation']
 
 # %% ../../nbs/evaluate/00a_avc.ipynb 6
 def fit_decision(scores: np.ndarray,  # (N,) the head's score of each pair
@@ -57,7 +57,7 @@ def native_bf16(device: str | torch.device) -> bool:
     return device.type == 'cpu' and (torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
 
 # %% ../../nbs/evaluate/00a_avc.ipynb 15
-def _score_matrix(network, vision: torch.Tensor, audio: torch.Tensor, chunk: int = 256) -> np.ndarray:
+def score_matrix_in_chunks(network, vision: torch.Tensor, audio: torch.Tensor, chunk: int = 256) -> np.ndarray:
     "network.score_matrix of every frame with every sound, on the network's device, in chunks of frames; (M, M)."
     device = next(network.parameters()).device
     return torch.cat([network.score_matrix(vision[s:s + chunk].to(device), audio.to(device)).float().cpu() for s in range(0, len(vision), chunk)]).numpy()
@@ -86,6 +86,6 @@ def avc_evaluation(trained: TrainedRun,  # the trained network and its input siz
         for row in np.flatnonzero(batch_labels.cpu().numpy() == 1):
             kept.setdefault(int(dl.plan.clip[positions[row]]), (vision[row].cpu(), audio[row].cpu()))
     clips = sorted(kept)
-    matrix = _score_matrix(network, torch.stack([kept[c][0] for c in clips]), torch.stack([kept[c][1] for c in clips])) if len(clips) > 1 else None
+    matrix = score_matrix_in_chunks(network, torch.stack([kept[c][0] for c in clips]), torch.stack([kept[c][1] for c in clips])) if len(clips) > 1 else None
     metrics = avc_metrics(torch.cat(scores).numpy(), torch.cat(labels).numpy(), (1.0, 0.0), matrix, [cache.labels(c) for c in clips] if matrix is not None else None)
     return dict(metrics, clips=len(cache), pairs=pairs)

@@ -24,7 +24,7 @@ from fastai.optimizer import Adam
 from fastai.torch_core import to_float
 from fastcore.meta import delegates
 
-from ..evaluate.avc import avc_metrics, fit_decision, native_bf16
+from ..evaluate.avc import avc_metrics, fit_decision, native_bf16, score_matrix_in_chunks
 from .distributed import gather_objects, gather_with_grad
 
 # %% auto 0
@@ -118,14 +118,6 @@ class AVCEvaluation(Callback):
         if isinstance(self.dl, DistributedDL): first += self.dl.rank * self.dl.n_padded // self.dl.world_size  # this process's share
         return (first + np.arange(n)) % self.dl.n  # a padded last share starts the pass again
 
-    @staticmethod
-    def _score_matrix(network: nn.Module, vision: torch.Tensor, audio: torch.Tensor, chunk: int = 256) -> np.ndarray:
-        "network.score_matrix of every frame with every sound, on the network's device, in chunks of frames; (M, M) numpy."
-        device = next(network.parameters()).device
-        audio = audio.to(device)
-        return torch.cat([network.score_matrix(vision[s:s + chunk].to(device), audio).float().cpu()
-                          for s in range(0, len(vision), chunk)]).numpy()
-
     def before_validate(self): self._batches = []
 
     def after_batch(self):
@@ -152,7 +144,7 @@ class AVCEvaluation(Callback):
             if len(clips) > 1:
                 network = getattr(self.learn.model, 'module', self.learn.model)
                 vision, audio = (torch.cat([b[k] for b in batches])[first] for k in ('vision', 'audio'))
-                with torch.no_grad(): score_matrix = self._score_matrix(network, vision, audio)
+                with torch.no_grad(): score_matrix = score_matrix_in_chunks(network, vision, audio)
                 cache = self._loader().sampler.cache
                 classes = [cache.labels(c) for c in clips]
         self.fitted_decision = fit_decision(scores, labels)
