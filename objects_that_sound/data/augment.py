@@ -74,8 +74,9 @@ class DecodeMuLaw(DisplayedTransform):
     "μ-law codes to float32 waveforms, by the cache's table, on the batch's device."
     order = 5
     def encodes(self, codes: TensorMuLaw) -> TensorAudio:
-        table = torch.from_numpy(MU_LAW_VALUES).to(codes.device)  # (257,)
-        return TensorAudio(table[codes.as_subclass(torch.Tensor).int()])
+        tables = self.__dict__.setdefault('_tables', {})  # device → the (257,) table there: copied once, not once a batch
+        if codes.device not in tables: tables[codes.device] = torch.from_numpy(MU_LAW_VALUES).to(codes.device)
+        return TensorAudio(tables[codes.device][codes.as_subclass(torch.Tensor).int()])
 
 # %% ../../nbs/data/06b_augment.ipynb 18
 _LUMA = (0.299, 0.587, 0.114)  # RGB weights of the grey image (ITU-R 601), as torchvision
