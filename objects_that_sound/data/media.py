@@ -19,8 +19,8 @@ from .audioset import Segment, check_ytid, clip_id
 from ..core import PAIR_SECONDS, PAPER_SAMPLE_RATE
 
 # %% auto 0
-__all__ = ['CLIP_SUFFIXES', 'WHOLE_VIDEO_SLACK', 'MediaError', 'find_clip', 'MediaInfo', 'probe', 'frame_index', 'read_frames',
-           'read_audio', 'probe_audio', 'segment_frames']
+__all__ = ['CLIP_SUFFIXES', 'MAX_DROPPED_SHARE', 'SURROUND_GAIN', 'WHOLE_VIDEO_SLACK', 'MediaError', 'find_clip', 'MediaInfo',
+           'probe', 'frame_index', 'read_frames', 'read_audio', 'probe_audio', 'segment_frames']
 
 # %% ../../nbs/data/04_media.ipynb 7
 class MediaError(ValueError):
@@ -61,7 +61,7 @@ class MediaInfo:
     "What `probe` found in a clip: video grid, audio format, and the start of each stream."
     path: Path  # the file
     fps: float  # frame rate (constant: `probe` refuses variable frame rates)
-    n_frames: int  # video frames in the file
+    n_frames: int  # places on the 1/fps grid from the first frame to the last: the file's frames and any dropped
     width: int  # frame width, pixels
     height: int  # frame height, pixels
     video_start: float  # s, presentation time of the first frame (container clock): time zero
@@ -70,6 +70,7 @@ class MediaInfo:
     channels: int  # the file's audio channels
     audio_codec: str  # e.g. 'aac'
     audio_samples: int  # decoded audio samples per channel, at `sample_rate`
+    dropped: tuple[int, ...] = ()  # places on the grid that no frame fills (dropped frames): the frame before stays on screen
 
     @property
     def duration(self) -> float:
@@ -115,15 +116,33 @@ def _scan(path, container, video, audio, audio_frames=None):
     return np.sort(np.array(pts, dtype=np.float64)) * float(video.time_base), audio_start, audio_samples
 
 # %% ../../nbs/data/04_media.ipynb 29
-def _check_frame_grid(path, times, fps, max_jitter):
-    "Refuse frame `times` (s) that wander more than `max_jitter` frame periods from the 1/`fps` grid: a variable frame rate."
-    grid_error = np.abs(times - times[0] - np.arange(len(times)) / fps).max()
-    if grid_error > max_jitter / fps:
+MAX_DROPPED_SHARE = 0.02  # of the places on a clip's frame grid that may be empty (dropped frames); at least one may
+
+def _frame_grid(path, times, fps, max_jitter, max_dropped_share=MAX_DROPPED_SHARE):
+    "Places on the 1/`fps` grid from the first of the frame `times` (s) to the last, and the empty ones; refuse a variable frame rate."
+    periods = (times - times[0]) * fps
+    places = np.round(periods).astype(np.int64)  # (n,): each frame's place on the grid
+    dropped = np.setdiff1d(np.arange(places[-1] + 1), places)
+    allowed = max(1, math.floor(max_dropped_share * (places[-1] + 1)))
+    off_grid = np.abs(periods - places).max()
+    if off_grid > max_jitter or np.any(np.diff(places) == 0) or len(dropped) > allowed:
         gaps = np.diff(times) * 1000
-        raise MediaError(path, f'variable frame rate: frame intervals from {gaps.min():.1f} to {gaps.max():.1f} ms, '
-                               f'frames up to {grid_error * 1000:.0f} ms off the {fps:g} fps grid')
+        why = (f'frames up to {off_grid / fps * 1000:.0f} ms off the {fps:g} fps grid' if off_grid > max_jitter else
+               f'two frames within one {1000 / fps:.1f} ms period' if np.any(np.diff(places) == 0) else
+               f'{len(dropped)} of {places[-1] + 1} frames missing from the {fps:g} fps grid, at most {allowed} may be')
+        raise MediaError(path, f'variable frame rate: frame intervals from {gaps.min():.1f} to {gaps.max():.1f} ms, {why}')
+    return int(places[-1]) + 1, tuple(dropped.tolist())
 
 # %% ../../nbs/data/04_media.ipynb 32
+def _first_grid(path, times, rates, max_jitter):
+    "The first of the frame `rates` whose grid the frame `times` fit, and `_frame_grid`'s answer for it; the first rate's refusal if none does."
+    refusals = []
+    for rate in rates:
+        try: return rate, _frame_grid(path, times, rate, max_jitter)
+        except MediaError as e: refusals.append(e)
+    raise refusals[0]
+
+# %% ../../nbs/data/04_media.ipynb 35
 def _probe(path, min_duration, max_jitter, audio_frames=None):
     "`probe`, keeping the decoded audio frames in `audio_frames` when it is a list."
     with _open(path) as container:
@@ -132,20 +151,20 @@ def _probe(path, min_duration, max_jitter, audio_frames=None):
         if not container.streams.video: raise MediaError(path, 'no video stream')
         if not container.streams.audio: raise MediaError(path, 'no audio stream')
         video, audio = container.streams.video[0], container.streams.audio[0]
-        rate = video.average_rate or video.guessed_rate
-        if not rate: raise MediaError(path, 'video stream has no frame rate')
-        fps, (times, audio_start, audio_samples) = float(rate), _scan(path, container, video, audio, audio_frames)
+        rates = list(dict.fromkeys(float(r) for r in (video.average_rate, video.guessed_rate) if r))  # the average first
+        if not rates: raise MediaError(path, 'video stream has no frame rate')
+        times, audio_start, audio_samples = _scan(path, container, video, audio, audio_frames)
         sample_rate, channels = audio.codec_context.sample_rate, audio.codec_context.channels
         width, height, codec = video.codec_context.width, video.codec_context.height, audio.codec_context.name
-    _check_frame_grid(path, times, fps, max_jitter)
-    info = MediaInfo(path, fps, len(times), width, height, float(times[0]), audio_start, sample_rate, channels,
-                     codec, audio_samples)
+    fps, (n_frames, dropped) = _first_grid(path, times, rates, max_jitter)
+    info = MediaInfo(path, fps, n_frames, width, height, float(times[0]), audio_start, sample_rate, channels,
+                     codec, audio_samples, dropped)
     if info.duration < min_duration: raise MediaError(path, f'too short: {info.duration:.2f} s of video, need at least {min_duration:g} s')
     if info.audio_duration < min_duration:
         raise MediaError(path, f'too short: {info.audio_duration:.2f} s of audio after the first frame, need at least {min_duration:g} s')
     return info
 
-# %% ../../nbs/data/04_media.ipynb 35
+# %% ../../nbs/data/04_media.ipynb 38
 def probe(path: str | Path,  # an mp4 (or any container FFmpeg reads) with a video and an audio stream
           min_duration: float = PAIR_SECONDS,  # s, shortest clip accepted (video and audio after time zero)
           max_jitter: float = 0.5,  # largest departure of a frame time from the 1/fps grid, in frame periods
@@ -153,42 +172,53 @@ def probe(path: str | Path,  # an mp4 (or any container FFmpeg reads) with a vid
     "Read a clip's streams and timing without decoding its pictures; raise `MediaError` on anything unusable."
     return _probe(Path(path), min_duration, max_jitter)
 
-# %% ../../nbs/data/04_media.ipynb 38
+# %% ../../nbs/data/04_media.ipynb 41
 def frame_index(info: MediaInfo,  # the clip, from `probe`
                 t: float | np.ndarray,  # s after the first frame
                 ) -> np.ndarray:
-    "Index of the frame on screen at time `t`: the last one whose presentation time is <= `t`."
+    "Number (place on the frame grid) of the frame on screen at time `t`: the last one whose presentation time is <= `t`."
     t = np.asarray(t, np.float64)
     if np.any(t < 0) or np.any(t >= info.duration):
         raise MediaError(info.path, f'time {t.min():.3f}..{t.max():.3f} s is outside the video (0 to {info.duration:.3f} s)')
     return np.minimum(np.floor(t * info.fps + 1e-6).astype(np.int64), info.n_frames - 1)
 
-# %% ../../nbs/data/04_media.ipynb 42
+# %% ../../nbs/data/04_media.ipynb 45
 def read_frames(info: MediaInfo,  # the clip, from `probe`
                 times: np.ndarray | list[float],  # s after the first frame, each in [0, duration)
                 size: tuple[int, int] | None = None,  # (width, height) to resize to in the decoder; None keeps the file's size
                 ) -> np.ndarray:  # (K, H, W, 3) uint8 RGB
     "The frames on screen at `times`, decoded with decord."
-    indices = frame_index(info, times)
+    places = frame_index(info, times)
+    indices = places - np.searchsorted(np.array(info.dropped, np.int64), places, side='right')  # the file's frames: a dropped place shows the one before
     width, height = size or (-1, -1)
     try:
         reader = decord.VideoReader(str(info.path), width=width, height=height, num_threads=1)
-        if len(reader) != info.n_frames:
-            raise MediaError(info.path, f'decord sees {len(reader)} frames where the container lists {info.n_frames}')
+        if len(reader) != info.n_frames - len(info.dropped):
+            raise MediaError(info.path, f'decord sees {len(reader)} frames where the container lists {info.n_frames - len(info.dropped)}')
         return reader.get_batch(indices.tolist()).asnumpy()
     except decord.DECORDError as e: raise MediaError(info.path, f'video decoding failed ({str(e).splitlines()[0]})') from None
 
-# %% ../../nbs/data/04_media.ipynb 46
+# %% ../../nbs/data/04_media.ipynb 51
+SURROUND_GAIN = math.sqrt(0.5)  # FFmpeg's mono downmix of a surround layout is scaled by this, so its front pair weighs ½ each, as a stereo file's mean
+
+def _mono(block: av.AudioFrame,  # a decoded frame, converted to float planes
+          surround: bool,  # more than two channels: FFmpeg's downmix; otherwise the mean of the channels
+          ) -> np.ndarray:  # (n,) float32
+    "One decoded block's samples as mono."
+    return block.to_ndarray()[0] * np.float32(SURROUND_GAIN) if surround else block.to_ndarray().mean(axis=0)
+
+# %% ../../nbs/data/04_media.ipynb 54
 def _place_audio(info, frames, sample_rate):
     "The decoded audio `frames` of the clip `info` as `read_audio` returns them."
     source_rate = info.sample_rate
     mono = np.zeros(max(round(info.audio_duration * source_rate), 0) + source_rate, np.float32)
-    end, to_float = 0, av.AudioResampler(format='fltp')
+    surround = info.channels > 2
+    end, to_float = 0, av.AudioResampler(format='fltp', layout='mono') if surround else av.AudioResampler(format='fltp')
     try:
         for frame in frames:
             start = round((float(frame.pts * frame.time_base) - info.video_start) * source_rate)
             for block in to_float.resample(frame):
-                samples = block.to_ndarray().mean(axis=0)  # (n,), channels averaged
+                samples = _mono(block, surround)  # (n,)
                 first = max(0, -start)
                 if first < len(samples):
                     if start + len(samples) > len(mono): mono = np.pad(mono, (0, start + len(samples) - len(mono)))
@@ -200,7 +230,7 @@ def _place_audio(info, frames, sample_rate):
     if source_rate == sample_rate: return mono
     return AF.resample(torch.from_numpy(mono), source_rate, sample_rate).numpy()
 
-# %% ../../nbs/data/04_media.ipynb 49
+# %% ../../nbs/data/04_media.ipynb 57
 def read_audio(info: MediaInfo,  # the clip, from `probe`
                sample_rate: int = PAPER_SAMPLE_RATE,  # Hz, rate of the result
                ) -> np.ndarray:  # (n,) float32 mono; sample i is at i / sample_rate s after the first frame
@@ -210,7 +240,7 @@ def read_audio(info: MediaInfo,  # the clip, from `probe`
     except av.error.FFmpegError as e: raise MediaError(info.path, f'audio decoding failed ({e.strerror})') from None
     return _place_audio(info, frames, sample_rate)
 
-# %% ../../nbs/data/04_media.ipynb 53
+# %% ../../nbs/data/04_media.ipynb 61
 def probe_audio(path: str | Path,  # the clip
                 sample_rate: int = PAPER_SAMPLE_RATE,  # Hz, rate of the soundtrack
                 min_duration: float = PAIR_SECONDS,  # as for `probe`
@@ -221,7 +251,7 @@ def probe_audio(path: str | Path,  # the clip
     info = _probe(Path(path), min_duration, max_jitter, frames)
     return info, _place_audio(info, frames, sample_rate)
 
-# %% ../../nbs/data/04_media.ipynb 56
+# %% ../../nbs/data/04_media.ipynb 64
 WHOLE_VIDEO_SLACK = 1.0  # s: a `<YTID>` file longer than its segment by more than this holds the whole video
 
 def segment_frames(info: MediaInfo,  # the file `find_clip` found for `segment`, from `probe`

@@ -13,7 +13,7 @@ import numpy as np
 from ..core import PAPER_SAMPLE_RATE
 
 # %% auto 0
-__all__ = ['write_clip']
+__all__ = ['CHANNEL_LAYOUTS', 'write_clip']
 
 # %% ../../nbs/synth/00_clipwriter.ipynb 4
 _X264_WIDTH_STEP = 128  # x264 writes the same bytes for the same frames only at widths that are a multiple of this (see below)
@@ -51,11 +51,13 @@ def write_clip(path: str | Path,  # the mp4 file to write (its folder must exist
 
 # %% ../../nbs/synth/00_clipwriter.ipynb 6
 _AAC_FRAME = 1024  # samples in one AAC frame
+CHANNEL_LAYOUTS = {1: 'mono', 2: 'stereo', 6: '5.1'}  # audio channels → the layout they are written as
 
 def _add_audio_stream(container, audio, sample_rate, bitrate, coder):
     channels = 1 if np.asarray(audio).ndim == 1 else np.asarray(audio).shape[1]
+    if channels not in CHANNEL_LAYOUTS: raise ValueError(f'audio of {channels} channels: write 1 (mono), 2 (stereo) or 6 (5.1)')
     sound = container.add_stream('aac', rate=sample_rate)
-    sound.layout, sound.bit_rate, sound.options = ('mono' if channels == 1 else 'stereo'), bitrate, {'aac_coder': coder}
+    sound.layout, sound.bit_rate, sound.options = CHANNEL_LAYOUTS[channels], bitrate, {'aac_coder': coder}
     return sound
 
 def _encode_audio(container, sound, audio, sample_rate):
