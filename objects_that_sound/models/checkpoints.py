@@ -17,7 +17,7 @@ from .body import VISION_STRIDE, AVCNetwork
 from .networks import make_network
 
 # %% auto 0
-__all__ = ['model_state', 'TrainedRun']
+__all__ = ['model_state', 'TrainedRun', 'file_sha256']
 
 # %% ../../nbs/models/05_checkpoints.ipynb 6
 def model_state(path: str | Path,  # a model file (.pth)
@@ -58,13 +58,15 @@ def _run_settings(folder: Path) -> dict:
     if missing: raise InputError(f'{path}: lacks {", ".join(missing)}; not written by train_on_cache')
     return settings
 
-def _sha256(path: Path) -> str:
+# %% ../../nbs/models/05_checkpoints.ipynb 11
+def file_sha256(path: str | Path) -> str:
+    "SHA-256 of a file's bytes, hex: what names a model file, whatever path reaches it."
     digest = hashlib.sha256()
     with open(path, 'rb') as f:
         for block in iter(lambda: f.read(1 << 20), b''): digest.update(block)
     return digest.hexdigest()
 
-# %% ../../nbs/models/05_checkpoints.ipynb 12
+# %% ../../nbs/models/05_checkpoints.ipynb 14
 @patch(cls_method=True)
 def load(cls: TrainedRun,
           folder: str | Path,  # a run folder written by `train_on_cache`
@@ -80,4 +82,4 @@ def load(cls: TrainedRun,
     network = make_network(settings['network'], settings['width'], settings['sample_rate'], vision_stride=settings.get('vision_stride', VISION_STRIDE), **options)
     try: network.load_state_dict(model_state(model_file))
     except RuntimeError as error: raise InputError(f'{model_file}: its weights do not fit the {settings["network"]} network of settings.json ({str(error).splitlines()[0]})') from None
-    return cls(folder, network.to(device).eval(), settings['image_size'], settings['resize'], settings['sample_rate'], model_file, _sha256(model_file), settings)
+    return cls(folder, network.to(device).eval(), settings['image_size'], settings['resize'], settings['sample_rate'], model_file, file_sha256(model_file), settings)

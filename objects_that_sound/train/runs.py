@@ -30,7 +30,7 @@ from ..data.augment import avc_batch_transforms
 from ..data.avc_plan import AVCSampler
 from ..data.sampling import AVCDataLoader, avc_dataloaders
 from ..models.body import VISION_STRIDE, count_parameters
-from ..models.checkpoints import model_state
+from ..models.checkpoints import file_sha256, model_state
 from ..models.networks import NETWORKS, make_network
 from ..models.transfer import transfer_state
 from .learner import OBJECTIVES, avc_learner, calibrate_decision
@@ -158,9 +158,14 @@ def _resume(learn: Learner) -> ContinueRun:
     return ContinueRun(0)
 
 # %% ../../nbs/train/01_runs.ipynb 17
-def _compared(settings: dict) -> dict:
-    "The settings that must match to continue a run: all but the caches' folders (a cache is compared by its content, whatever path reaches it)."
-    return {k: v for k, v in settings.items() if not (k in ('train', 'valid') and isinstance(v, str))}
+_CONTENT_OF = {'train': 'train_content', 'valid': 'valid_content', 'warm_start': 'warm_start_content'}  # a file or folder's path → its digest, in the settings
+
+def _compared(settings: dict,
+              recorded: dict,  # the run's settings.json
+             ) -> dict:
+    "The settings that must match to continue a run: each cache and the warm start by its digest whatever path reaches it — by its path where the run recorded no digest (an older run)."
+    def by_digest(k): return k in _CONTENT_OF and _CONTENT_OF[k] in recorded and isinstance(settings[k], str)  # a validation share (a number) stays
+    return {k: v for k, v in settings.items() if not by_digest(k) and not (k in _CONTENT_OF.values() and k not in recorded)}
 
 def _check_settings(out: Path, settings: dict):
     "Refuse to continue the run in `out` if it was started with other settings (the number of epochs may grow)."
@@ -169,15 +174,16 @@ def _check_settings(out: Path, settings: dict):
     try: recorded = json.loads(path.read_text())
     except (OSError, ValueError) as error: recorded = error
     if not isinstance(recorded, dict): raise InputError(f'{path}: damaged ({recorded}); the run in {out} cannot be continued: use another folder')
-    recorded, asked = _compared(recorded), _compared(settings)
+    recorded, asked = _compared(recorded, recorded), _compared(settings, recorded)
     if recorded != asked:
         changed = {k: (recorded.get(k), asked.get(k)) for k in sorted(asked.keys() | recorded.keys()) if recorded.get(k) != asked.get(k)}
         raise InputError(f'{out}: this run was started with other settings (recorded → asked): {changed}; use another folder')
 
 def _record_settings(out: Path, settings: dict):
-    "Save the run's settings in `out`, or refuse to continue a run made with other ones."
+    "Save the run's settings in `out` (an older run's, with the digests added), or refuse to continue a run made with other ones."
     _check_settings(out, settings)
-    if not (out/'settings.json').exists(): atomic_write(out/'settings.json', lambda f: Path(f).write_text(json.dumps(settings, indent=1)))
+    path = out/'settings.json'
+    if not path.exists() or set(_CONTENT_OF.values()) - json.loads(path.read_text()).keys(): atomic_write(out/'settings.json', lambda f: Path(f).write_text(json.dumps(settings, indent=1)))
 
 # %% ../../nbs/train/01_runs.ipynb 18
 class HistoryLog(CSVLogger):
@@ -241,6 +247,11 @@ def _announce(settings: dict, preset: TrainingPreset, network, dls: DataLoaders,
     elif warm_start: print(f'started from {warm_start}' + (f'; left as initialised: {", ".join(left)}' if left else ''))
 
 # %% ../../nbs/train/01_runs.ipynb 28
+def _warm_start_digest(warm_start) -> str | None:
+    "SHA-256 of the warm start's model file, or None (no warm start, or no file there: `model_state` then says so)."
+    return file_sha256(warm_start) if warm_start and Path(warm_start).is_file() else None
+
+# %% ../../nbs/train/01_runs.ipynb 29
 def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its folder)
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
@@ -256,7 +267,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     if out.exists() and not out.is_dir(): raise InputError(f'{out}: is a file, not a run folder')
     train = train if isinstance(train, ClipCache) else ClipCache(train)
     valid = ClipCache(valid) if isinstance(valid, (str, Path)) else valid
-    settings = dict(dataclasses.asdict(preset), epochs=None, seed=seed, warm_start=str(warm_start) if warm_start else None,
+    settings = dict(dataclasses.asdict(preset), epochs=None, seed=seed, warm_start=str(warm_start) if warm_start else None, warm_start_content=_warm_start_digest(warm_start),
                     train=str(train.root.resolve()), train_content=train.content_digest(),
                     valid=str(valid.root.resolve()) if isinstance(valid, ClipCache) else valid, valid_content=valid.content_digest() if isinstance(valid, ClipCache) else None)
     _check_settings(out, settings)  # refused now; recorded only once every check below has passed, so a refused run leaves nothing behind
@@ -303,7 +314,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
             plt.close('all')
     return learn
 
-# %% ../../nbs/train/01_runs.ipynb 30
+# %% ../../nbs/train/01_runs.ipynb 31
 def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or the table read from it)
                  pairs_per_epoch: int,  # training pairs per epoch, for the horizontal axis
                  title: str = '',  # above the figure
@@ -323,7 +334,7 @@ def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or 
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 31
+# %% ../../nbs/train/01_runs.ipynb 32
 def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
               runs: list[str],  # which runs to draw
               title: str = '',  # above the figure
@@ -340,7 +351,7 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 57
+# %% ../../nbs/train/01_runs.ipynb 60
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
