@@ -160,7 +160,7 @@ def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clip
     listed, redone = _read_list(segments), {}
     if not merge:
         started = time.time()
-        counts, redone = _prepare(listed, clips, cache, settings, shard, num_shards, workers, retry_failed, progress=True)
+        counts, redone = _prepare(listed, clips, cache, settings, shard, num_shards, workers, retry_failed, progress=True, refuse_empty=num_shards > 1)
         print(f'shard {shard}/{num_shards}: {counts["prepared"]} prepared, {counts["failed"]} failed, {counts["skipped"]} done before, in {time.time() - started:.0f} s')
         for clip, note in redone.items(): print(f'  {clip}: {note}')
         if num_shards > 1: return print(f'when every shard is done: ots_prepare {segments} {clips} {cache} --merge')

@@ -87,8 +87,8 @@ def _check_shard(shard, num_shards):
     if num_shards < 1: raise InputError(f'num_shards {num_shards}: must be 1 or more')
     if not 0 <= shard < num_shards: raise InputError(f'shard {shard}: must be from 0 to {num_shards - 1} (num_shards {num_shards})')
 
-def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_failed, progress):
-    "`prepare_shard` on a list already read; also returns, for each entry that was not whole and is prepared again, why."
+def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_failed, progress, refuse_empty=False):
+    "`prepare_shard` on a list already read; also returns, for each entry that was not whole and is prepared again, why. `refuse_empty`: raise if none of the shard's clips is cached (`ots_prepare --num_shards` over 1)."
     _check_shard(shard, num_shards)
     if workers < 0: raise InputError(f'workers {workers}: must be 0 (prepare in this process) or more')
     if not Path(clips).is_dir(): raise InputError(f'{clips}: no such folder of clips')
@@ -110,8 +110,14 @@ def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_fa
         elif not retry_failed and _failure_stands(_entries(root)/f'{clip}.failed.json', clips, segment): continue
         jobs.append((clip, Path(clips), segment, root))
     results = map_in_workers(_prepare_job, jobs, workers, progress=progress and bool(jobs), settings=settings, one_thread=workers > 0)
-    failed = sum(problem is not None for _, problem in results)
-    return dict(segments=len(segments), skipped=len(segments) - len(jobs), prepared=len(jobs) - failed, failed=failed, redone=len(redone)), redone
+    problems = {clip: problem for clip, problem in results if problem is not None}
+    counts = dict(segments=len(segments), skipped=len(segments) - len(jobs), prepared=len(jobs) - len(problems), failed=len(problems), redone=len(redone))
+    if refuse_empty and segments and not any((_entries(root)/f'{clip}.npz').exists() for clip, _ in segments):
+        clip = segments[0][0]
+        problem = problems.get(clip) or _failure(_entries(root)/f'{clip}.failed.json')[2]
+        raise InputError(f'{root}: none of the {len(segments)} clips of shard {shard}/{num_shards} could be cached ({len(problems)} failed now, {counts["skipped"]} before; '
+                         f'{clip}: {problem[:200]}); each problem is in {_entries(root)}/<clip>.failed.json')
+    return counts, redone
 
 # %% ../../nbs/data/05c_cache.ipynb 9
 def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of the clips
