@@ -42,10 +42,6 @@ class AVCPlan:
 MAX_SHIFT_SECONDS = 1.0  # random audio/frame misalignment, "up to about a second" (the paper's shortcut fixes)
 _EPS = 1e-6  # slack when turning seconds into frame numbers
 
-def _uniform_integers(rng, low, high):
-    "One integer uniformly in [low, high] for each pair of `low`, `high` (arrays)."
-    return low + np.floor(rng.random(len(low)) * (high - low + 1)).astype(np.int64)
-
 def _window_centres(rng, frame_number, fps, duration, max_shift, window):
     "Frame numbers of the audio windows' centres: `frame_number` plus a random δ, the window inside the audio."
     first = np.ceil(window / 2 * fps - _EPS).astype(np.int64)  # earliest centre with a full window
@@ -55,7 +51,7 @@ def _window_centres(rng, frame_number, fps, duration, max_shift, window):
     low, high = np.maximum(first, frame_number - most), np.minimum(last, frame_number + most)
     nearest = np.clip(frame_number, first, last)
     low, high = np.where(low <= high, low, nearest), np.where(low <= high, high, nearest)
-    return _uniform_integers(rng, low, high)
+    return rng.integers(low, high, endpoint=True)  # (n,): one uniformly in [low, high] each
 
 # %% ../../nbs/data/06a_avc_plan.ipynb 17
 class AVCSampler:
@@ -107,7 +103,7 @@ class AVCSampler:
     def _random_frames(self, rng, source):
         "A random cached frame (its index in the clip) for each clip position in `source`."
         counts = self._first_frame[source + 1] - self._first_frame[source]
-        return np.floor(rng.random(len(source)) * counts).astype(np.int64)
+        return rng.integers(counts)  # (n,): one in 0 … count − 1 each
 
     def _other_video(self, rng, source):
         "For each clip position in `source`, a random clip position from another video."

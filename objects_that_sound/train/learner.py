@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
+from torch.optim.swa_utils import AveragedModel
 from fastai.callback.core import Callback
 from fastai.callback.fp16 import MixedPrecision, AMPMode
 from fastai.callback.channelslast import ChannelsLast
@@ -22,14 +23,16 @@ from fastai.learner import Learner
 from fastai.metrics import ValueMetric
 from fastai.optimizer import Adam
 from fastai.torch_core import to_float
+from fastcore.basics import patch
 from fastcore.meta import delegates
 
 from ..evaluate.avc import avc_metrics, fit_decision, native_bf16, score_matrix_in_chunks
 from .distributed import gather_objects, gather_with_grad
 
 # %% auto 0
-__all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'CosineDecay', 'AVCLoss',
-           'ContrastiveLoss', 'AVCEvaluation', 'CPUBFloat16', 'avc_learner', 'calibrate_decision']
+__all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'CosineDecay',
+           'ema_update', 'WeightAverage', 'AVCLoss', 'ContrastiveLoss', 'AVCEvaluation', 'CPUBFloat16', 'avc_learner',
+           'calibrate_decision']
 
 # %% ../../nbs/train/00_learner.ipynb 7
 PAPER_WEIGHT_DECAY = 1e-5  # Adam's weight decay (paper, Section 3)
@@ -65,6 +68,52 @@ class CosineDecay(Callback):
         for group, base_lr in zip(self.opt.hypers, self.base_lrs): group['lr'] = base_lr * 0.5 * (1 + math.cos(math.pi * done))
 
 # %% ../../nbs/train/00_learner.ipynb 14
+def ema_update(decay: float,  # weight of the average so far at each step, e.g. 0.99: about the last 100 steps count
+              ):
+    "`AveragedModel`'s update for an exponential moving average that starts as the plain mean of the first steps."
+    def update(averaged: torch.Tensor, current: torch.Tensor, n_averaged: torch.Tensor) -> torch.Tensor:
+        return averaged + (current - averaged) * max(1 - decay, 1 / (int(n_averaged) + 1))
+    return update
+
+# %% ../../nbs/train/00_learner.ipynb 16
+class WeightAverage(Callback):
+    "Not the paper's: an exponential moving average of the weights and BatchNorm statistics, updated after every step, is what validation measures."
+    order = 45  # validation: loaded after AVCEvaluation (40) starts, put back after it has scored with the network's head
+    def __init__(self, decay: float):  # see `ema_update`
+        self.decay, self.average = decay, None
+
+    def _network(self): return getattr(self.learn.model, 'module', self.learn.model)  # inside DistributedDataParallel
+    def before_fit(self):
+        if self.average is None: self.average = AveragedModel(self._network(), avg_fn=ema_update(self.decay), use_buffers=True)
+    def after_step(self): self.average.update_parameters(self._network())
+    def before_validate(self):
+        if self.average is None or not self.average.n_averaged: return  # nothing averaged yet: measure the network itself
+        self.trained = {name: tensor.clone() for name, tensor in self._network().state_dict().items()}
+        self._network().load_state_dict(self.average.module.state_dict())
+    def after_validate(self):
+        if getattr(self, 'trained', None) is not None: self._network().load_state_dict(self.trained)
+        self.trained = None
+
+# %% ../../nbs/train/00_learner.ipynb 18
+@patch
+def state(self: WeightAverage) -> dict:
+    "The average's weights and how many steps it holds: what a checkpoint saves."
+    return dict(weights=self.average.module.state_dict(), n_averaged=int(self.average.n_averaged))
+
+@patch
+def restore(self: WeightAverage, state: dict):
+    "Continue from a checkpoint's `state()` (the callback's learner built, its network loaded)."
+    self.before_fit()
+    self.average.module.load_state_dict(state['weights'])
+    self.average.n_averaged.fill_(state['n_averaged'])
+
+@patch
+def use_average(self: WeightAverage):
+    "Put the average into the network for good, and stop averaging (the end of a run)."
+    if self.average is not None and self.average.n_averaged: self._network().load_state_dict(self.average.module.state_dict())
+    self.learn.remove_cb(self)
+
+# %% ../../nbs/train/00_learner.ipynb 20
 class AVCLoss:
     "The paper's objective: cross-entropy of the 2-way AVC logits of each (frame, sound) pair of the batch."
     def __init__(self, network: nn.Module):  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -73,7 +122,7 @@ class AVCLoss:
     def __call__(self, embeddings: tuple, labels: torch.Tensor) -> torch.Tensor:
         return F.cross_entropy(self.network.correspondence_logits(*embeddings), labels)
 
-# %% ../../nbs/train/00_learner.ipynb 17
+# %% ../../nbs/train/00_learner.ipynb 23
 class ContrastiveLoss:
     "In-batch contrastive (InfoNCE) objective on the corresponding pairs of a batch, both directions."
     def __init__(self, network: nn.Module,  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -87,7 +136,7 @@ class ContrastiveLoss:
         targets = torch.arange(len(scores), device=scores.device)
         return (F.cross_entropy(scores, targets) + F.cross_entropy(scores.T, targets)) / 2
 
-# %% ../../nbs/train/00_learner.ipynb 21
+# %% ../../nbs/train/00_learner.ipynb 27
 class AVCEvaluation(Callback):
     "Measure AVC accuracy (decision fitted on the validation pairs), ROC AUC and audio→image precision@1 per validation pass."
     order = 40  # before the recorder (50) reads the metrics
@@ -150,7 +199,7 @@ class AVCEvaluation(Callback):
         self.fitted_decision = fit_decision(scores, labels)
         self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
 
-# %% ../../nbs/train/00_learner.ipynb 25
+# %% ../../nbs/train/00_learner.ipynb 31
 class CPUBFloat16(Callback):
     "bfloat16 autocast of the network's forward pass on the CPU, the loss in float32 (fastai's `MixedPrecision` autocasts on CUDA only)."
     order = 10  # as `MixedPrecision`: before the other callbacks see the prediction
@@ -165,10 +214,10 @@ class CPUBFloat16(Callback):
         if getattr(self, 'autocast', None) is not None: self.autocast.__exit__(None, None, None)
         self.autocast = None
 
-# %% ../../nbs/train/00_learner.ipynb 28
+# %% ../../nbs/train/00_learner.ipynb 34
 OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
 
-# %% ../../nbs/train/00_learner.ipynb 29
+# %% ../../nbs/train/00_learner.ipynb 35
 @delegates(Learner, but=['loss_func', 'opt_func', 'metrics', 'wd', 'wd_bn_bias'])
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
                 model: nn.Module,  # AVENet, L3Net or AVOLNet
@@ -179,6 +228,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
                 lr_decay_epochs: int = PAPER_LR_DECAY_EPOCHS,  # ... applied every this many epochs
                 cosine_epochs: int | None = None,  # instead of the paper's steps, a cosine decay to 0 over this many epochs
                 mixed_precision: bool | None = None,  # bf16 (+ channels-last on a GPU); None: where the device computes bf16 natively
+                weight_average: float | None = None,  # not the paper's: decay of the weights' moving average that validation measures (`WeightAverage`); None: none
                 **kwargs,  # passed on to fastai's `Learner` (path, cbs, model_dir, …)
                ) -> Learner:
     "A fastai `Learner` for audio-visual correspondence with the paper's optimiser, schedule and AVC evaluation."
@@ -189,12 +239,13 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
                     opt_func=partial(Adam, decouple_wd=False), wd=weight_decay, wd_bn_bias=False, **kwargs)
     learn.add_cbs([StepDecay(lr_decay, lr_decay_epochs) if cosine_epochs is None else CosineDecay(cosine_epochs), evaluation])
     learn.evaluation = evaluation
+    if weight_average: learn.add_cb(WeightAverage(weight_average))  # fastai names it learn.weight_average
     device = torch.device(getattr(dls, 'device', None) or 'cpu')
     if mixed_precision is None: mixed_precision = native_bf16(device)
     if mixed_precision: learn.add_cbs([ChannelsLast(), MixedPrecision(amp_mode=AMPMode.BF16)] if device.type == 'cuda' else [CPUBFloat16()])
     return learn
 
-# %% ../../nbs/train/00_learner.ipynb 35
+# %% ../../nbs/train/00_learner.ipynb 43
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()

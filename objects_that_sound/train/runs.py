@@ -68,6 +68,7 @@ class TrainingPreset:
     schedule: str = 'paper'  # learning rate: 'paper' (×0.94 every 16 epochs) or 'cosine' (to 0 over the run; not the paper's)
     keep_best: bool = False  # end with the epoch of the best validation ROC AUC instead of the last
     vision_stride: int = VISION_STRIDE  # pixels per cell of the vision map: 16 (the paper's) or 8 (a heatmap twice as fine; see models)
+    weight_average: float = 0.0  # not the paper's: decay per step of the weights' moving average that validation measures and the run ends with (see learner); 0: none
 
     def __post_init__(self):
         "Refuse a preset no network can train with, naming the field."
@@ -76,10 +77,10 @@ class TrainingPreset:
             if getattr(self, field) not in allowed: raise InputError(f'{field} {getattr(self, field)!r}: choose one of {", ".join(map(str, allowed))}')
         ranges = dict(width=(1e-9, math.inf), image_size=(16, math.inf), resize=(self.image_size, math.inf), sample_rate=NETWORK_SAMPLE_RATES,
                       temperature=(1e-9, math.inf), bs=(1, math.inf), lr=(1e-12, math.inf), epochs=(1, math.inf),
-                      pairs_per_epoch=(1, MAX_PAIRS_PER_PASS), valid_pairs=(2, MAX_PAIRS_PER_PASS))
+                      pairs_per_epoch=(1, MAX_PAIRS_PER_PASS), valid_pairs=(2, MAX_PAIRS_PER_PASS), weight_average=(0, 0.999999))
         why = dict(image_size="the vision ConvNet's map is 1/16 of the frame", resize='the crop is taken from the resized frame',
                    sample_rate="1 s makes a spectrogram of 17 bins at 2 kHz, the fewest the audio ConvNet takes, and of 513 at 96 kHz, twice the paper's",
-                   valid_pairs='a corresponding and a non-corresponding pair', pairs_per_epoch="a pass's pairs are drawn at once, about 110 bytes each")
+                   valid_pairs='a corresponding and a non-corresponding pair', weight_average='0 averages nothing; 0.99 about the last 100 steps', pairs_per_epoch="a pass's pairs are drawn at once, about 110 bytes each")
         for field, (least, most) in ranges.items():
             value = getattr(self, field)
             if value is None: continue
@@ -115,7 +116,7 @@ class ContinueRun(Callback):
 
 # %% ../../nbs/train/01_runs.ipynb 14
 class EpochCheckpoint(Callback):
-    "After every epoch, save the model and optimiser to `<model_dir>/epoch_<n>.pth`, and the running loss and the sampler's pass to `epoch_<n>.json`, atomically."
+    "After every epoch, save the model and optimiser to `<model_dir>/epoch_<n>.pth`, the running loss and the sampler's pass to `epoch_<n>.json` and the weights' average to `epoch_<n>.average.pth`, atomically."
     order = 70  # after the Recorder and the loggers have closed the epoch
     def after_train(self): self.trained_epoch = self.epoch
     def after_epoch(self):
@@ -127,7 +128,9 @@ class EpochCheckpoint(Callback):
         smooth_loss = self.recorder.smooth_loss
         train_loader = getattr(self.dls.train, 'dl', self.dls.train)  # under data-parallel training, the loader behind fastai's DistributedDL
         state = dict(val=float(smooth_loss.val), count=smooth_loss.count, passes=getattr(train_loader, 'passes', self.epoch + 1))  # the sampler's next pass
-        atomic_write(models/f'epoch_{self.epoch}.json', lambda f: Path(f).write_text(json.dumps(state)))  # before the checkpoint that needs it
+        average = getattr(self.learn, 'weight_average', None)  # a WeightAverage callback, if the run averages
+        if average is not None: atomic_write(models/f'epoch_{self.epoch}.average.pth', lambda f: torch.save(average.state(), f))
+        atomic_write(models/f'epoch_{self.epoch}.json', lambda f: Path(f).write_text(json.dumps(state)))  # before the checkpoint that needs them
         atomic_write(models/f'epoch_{self.epoch}.pth', lambda f: save_model(f, self.learn.model, self.learn.opt, with_opt=True))
 
 # %% ../../nbs/train/01_runs.ipynb 15
@@ -145,19 +148,23 @@ def _resume(learn: Learner) -> ContinueRun:
     for lone in sorted(set(_saved_epochs(models, whole=False)) - set(_saved_epochs(models))):
         warnings.warn(f'{models}/epoch_{lone}.pth has no epoch_{lone}.json (the run state saved with it): not a checkpoint, not loaded')
     initial = {name: tensor.clone() for name, tensor in learn.model.state_dict().items()}
+    averaging = getattr(learn, 'weight_average', None) is not None  # its epoch_<n>.average.pth belongs to each checkpoint
     for epoch in _saved_epochs(models):
         try:
             state = json.loads((models/f'epoch_{epoch}.json').read_text())  # read first: a checkpoint whose state cannot be read is not loaded
             if not (isinstance(state, dict) and {'val', 'count'} <= state.keys()): raise ValueError(f'epoch_{epoch}.json holds no running loss')
             learn.load(f'epoch_{epoch}', with_opt=True)
+            if averaging: learn.weight_average.restore(torch.load(models/f'epoch_{epoch}.average.pth', weights_only=True))
             return ContinueRun(epoch + 1, state)
         except Exception as error:
             learn.model.load_state_dict(initial); learn.opt = None  # as before the attempt, whatever of it was loaded
+            if averaging: learn.weight_average.average = None
             warnings.warn(f'{models}/epoch_{epoch}.pth cannot be read ({type(error).__name__}: '
                           f'{str(error)[:200]}); resuming from the checkpoint before it')
     return ContinueRun(0)
 
 # %% ../../nbs/train/01_runs.ipynb 17
+_PRESET_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainingPreset) if f.default is not dataclasses.MISSING}
 _CONTENT_OF = {'train': 'train_content', 'valid': 'valid_content', 'warm_start': 'warm_start_content'}  # a file or folder's path → its digest, in the settings
 
 def _compared(settings: dict,
@@ -174,6 +181,7 @@ def _check_settings(out: Path, settings: dict):
     try: recorded = json.loads(path.read_text())
     except (OSError, ValueError) as error: recorded = error
     if not isinstance(recorded, dict): raise InputError(f'{path}: damaged ({recorded}); the run in {out} cannot be continued: use another folder')
+    recorded = _PRESET_DEFAULTS | recorded  # a field added since the run was recorded: it trained as the field's default does
     recorded, asked = _compared(recorded, recorded), _compared(settings, recorded)
     if recorded != asked:
         changed = {k: (recorded.get(k), asked.get(k)) for k in sorted(asked.keys() | recorded.keys()) if recorded.get(k) != asked.get(k)}
@@ -288,7 +296,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
             _record_settings(out, settings)
             for folder in (out, out/'models'): remove_stale_temporaries(folder)  # of a run killed during a save
         learn = avc_learner(dls, network, loss=preset.loss, temperature=preset.temperature, path=out, model_dir='models',
-                            cosine_epochs=preset.epochs if preset.schedule == 'cosine' else None)
+                            cosine_epochs=preset.epochs if preset.schedule == 'cosine' else None, weight_average=preset.weight_average or None)
         learn.add_cb(EpochCheckpoint())
         continuation = _resume(learn)
         start = continuation.start
@@ -306,7 +314,9 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
         if preset.keep_best and history is not None and history['roc_auc'].notna().any():
             best = int(history.loc[history['roc_auc'].idxmax(), 'epoch'])
             learn.load(f'epoch_{best}', with_opt=False)
-            if rank_distrib() == 0: print(f'kept epoch {best}: validation ROC AUC {history["roc_auc"].max():.3f}')
+            if preset.weight_average: learn.weight_average.restore(torch.load(out/'models'/f'epoch_{best}.average.pth', weights_only=True))
+            if rank_distrib() == 0: print(f'kept epoch {best}: validation ROC AUC {history["roc_auc"].max():.3f}' + (' (the average of the weights)' if preset.weight_average else ''))
+        if preset.weight_average: learn.weight_average.use_average()  # the run ends with the weights validation measured
         with learn.no_bar(): calibrate_decision(learn)
         learn.save('final', with_opt=False)
         if rank_distrib() == 0 and (out/'history.csv').exists():
