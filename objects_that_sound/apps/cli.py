@@ -173,7 +173,7 @@ def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clip
 # %% ../../nbs/apps/00_cli.ipynb 20
 _NETWORKS = ('ave', 'l3', 'avol')  # `models.networks.NETWORKS`: AVE-Net, L³-Net, AVOL-Net
 _OBJECTIVES = ('avc', 'contrastive')  # `train.learner.OBJECTIVES`
-_PRESET_OPTIONS = ('network', 'loss', 'width', 'image_size', 'sample_rate', 'epochs', 'pairs_per_epoch', 'valid_pairs', 'lr', 'bs')
+_PRESET_OPTIONS = ('network', 'loss', 'width', 'image_size', 'sample_rate', 'epochs', 'pairs_per_epoch', 'valid_pairs', 'lr', 'bs', 'weight_average')
 
 def _presets_table() -> str:
     "The value each preset gives each option of `ots_train` that defaults to it, as an indented table."
@@ -203,6 +203,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
               valid_pairs: int = None,  # validation pairs drawn after each epoch, half corresponding (preset)
               lr: float = None,  # Adam's learning rate at the start (preset)
               bs: int = None,  # pairs per batch, per process (preset)
+              weight_average: float = None,  # not the paper's: decay per step of the weights' moving average that validation measures and the run ends with; 0: none (preset)
               sync_bn: bool = False,  # BatchNorm statistics over all processes (multi-GPU)
               warm_start: str = None,  # model file to start from (e.g. another run's models/final.pth)
               workers: int = 2,  # data-loading processes
@@ -219,7 +220,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
     resize = round(image_size * RESIZE / FRAME_SIZE) if image_size else None  # the paper's crop-to-frame ratio
     chosen = training_preset(preset, network=network, loss=loss, width=width, image_size=image_size, resize=resize,
                              sample_rate=sample_rate, epochs=epochs, pairs_per_epoch=pairs_per_epoch, valid_pairs=valid_pairs, lr=lr, bs=bs,
-                             sync_bn=sync_bn or None)
+                             weight_average=weight_average, sync_bn=sync_bn or None)
     learn = train_on_cache(cache, out, valid or 0.1, chosen, warm_start=warm_start, workers=workers, seed=seed,
                            progress=on_terminal(), dry_run=dry_run)
     if learn is not None and rank_distrib() == 0:
@@ -227,35 +228,48 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
         print(f"validation: AVC accuracy {results['avc_accuracy']:.3f}, ROC AUC {results['roc_auc']:.3f}, "
               f"audio→image P@1 {results.get('a2i_p1', float('nan')):.3f}; model in {Path(out)/'models'/'final.pth'}")
 
-# %% ../../nbs/apps/00_cli.ipynb 26
+# %% ../../nbs/apps/00_cli.ipynb 27
+_BOX_FORMATS = ('vggss', 'flickr', 'json', 'synth')  # `evaluate.annotations.BOX_FORMATS`, then SynthInstruments' folder (--synth)
+_BOX_FOLDERS = ('flickr', 'synth')  # the formats whose PATH is a folder
+
+# %% ../../nbs/apps/00_cli.ipynb 29
 @console_command('ots_evaluate runs/ave cache/eval --segments eval_segments.csv',
-                 'ots_evaluate runs/avol runs/demo/cache/test --synth runs/demo/synth_instruments --device cpu')
+                 'ots_evaluate runs/avol runs/demo/cache/test --synth runs/demo/synth_instruments --device cpu',
+                 "ots_evaluate runs/avol cache/vggss_test --boxes vggss:vggss.json   # VGG-SS's boxes, at each clip's middle frame")
 def ots_evaluate(run: str,  # a training run folder (settings.json, models/final.pth), written by ots_train
                  cache: str,  # the test clips' cache folder, written by ots_prepare
                  out: str = None,  # folder for metrics.json, the figures and report.md; default: <run>-on-<cache> beside the run (its folder stays the training's)
                  segments: str = None,  # the segment list of the test clips, to list those missing from the cache
                  train_cache: str = None,  # a training cache, for L3-Net's CCA
                  synth: str = None,  # a SynthInstruments folder, for AVOL-Net's localization against its boxes
+                 boxes: str = None,  # FORMAT:PATH of boxes for AVOL-Net's localization at each clip's middle frame: vggss:vggss.json (VGG-SS), flickr:FOLDER (Flickr-SoundNet's .xml files), json:FILE (one's own: {clip id: [[x1, y1, x2, y2], ...]} as fractions of the frame); synth:FOLDER is --synth FOLDER
                  seed: int = 0,  # seed of each test clip's frame
                  avc_pairs: int = 2048,  # AVC pairs of the test clips (half corresponding) for AVC accuracy; 0: none
                  workers: int = 2,  # data-loading processes for the AVC pairs
                  device: Param('where the networks run; default: the GPU if there is one', str, choices=['cpu', 'cuda']) = None,
                 ):
     "Retrieval (nDCG@30 four ways, Recall@K, mAP) and, for AVOL-Net, localization of a trained network on test clips; metrics, figures and a report."
+    box_format, colon, box_path = (boxes or '').partition(':')
+    if boxes is not None and not (colon and box_path and box_format in _BOX_FORMATS):
+        raise InputError(f'--boxes {boxes}: expected FORMAT:PATH with FORMAT one of {", ".join(_BOX_FORMATS)}')
+    if boxes and synth: raise InputError(f'--synth {synth} and --boxes {boxes}: give one (--boxes synth:FOLDER is --synth FOLDER)')
+    if boxes and not (Path(box_path).is_dir() if box_format in _BOX_FOLDERS else Path(box_path).is_file()):
+        raise InputError(f'--boxes {boxes}: no such {"folder" if box_format in _BOX_FOLDERS else "file"} {box_path}')
+    if box_format == 'synth': synth, boxes = box_path, None
     for name, folder in dict(run=run, cache=cache, train_cache=train_cache, synth=synth).items():
         if folder and not Path(folder).is_dir(): raise InputError(f'{"--" * (name not in ("run", "cache"))}{name} {folder}: no such folder')
     if segments and not Path(segments).is_file(): raise InputError(f'--segments {segments}: no such segment list')
     if avc_pairs < 0 or workers < 0: raise InputError(f'--avc_pairs {avc_pairs} / --workers {workers}: must be 0 or more')
     out = Path(out) if out else Path(run).resolve().parent/f'{Path(run).resolve().name}-on-{Path(cache).resolve().name}'
     from objects_that_sound.evaluate.report import evaluate_run
-    metrics = evaluate_run(run, cache, out, segments, train_cache, synth, seed, device, avc_pairs=avc_pairs, workers=workers)
+    metrics = evaluate_run(run, cache, out, segments, train_cache, synth, seed, device, boxes=boxes, avc_pairs=avc_pairs, workers=workers)
     table, avc = metrics['retrieval'][metrics['network']], metrics['avc']
     print(f"{metrics['network']} on {metrics['clips']} test clips: " +
           (f"AVC accuracy {avc['avc_accuracy']:.3f} (chance 0.5), ROC AUC {avc['roc_auc']:.3f}; " if avc else '') + 'nDCG@30 ' +
           ', '.join(f"{name} {row['nDCG@30']:.3f} (random {row['random']:.3f})" for name, row in table.items()) +
           f"; written to {out}/ (report.md, metrics.json, figures)")
 
-# %% ../../nbs/apps/00_cli.ipynb 27
+# %% ../../nbs/apps/00_cli.ipynb 30
 @console_command('ots_demo --out runs/demo              # one training seed',
                  'ots_demo --out runs/demo --seeds 3    # every number as mean ± sd over seeds 0, 1, 2')
 def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the runs and the report
@@ -275,7 +289,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
     from objects_that_sound.apps.demo import demo_presets, run_demo
     run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs), workers, seeds, shifted_clips)
 
-# %% ../../nbs/apps/00_cli.ipynb 28
+# %% ../../nbs/apps/00_cli.ipynb 31
 @console_command('ots_benchmark --work benchmark_data --device cpu --workers 2',
                  'python3 -m objects_that_sound.apps.cli ots_benchmark --device cuda --workers 15   # where the package is not installed')
 def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and their cache (reused when present)
@@ -304,7 +318,7 @@ def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and thei
     Path(out).write_text(text)
     print(text, f'\nwritten to {out} after {time.time() - started:.0f} s', sep='')
 
-# %% ../../nbs/apps/00_cli.ipynb 30
+# %% ../../nbs/apps/00_cli.ipynb 33
 #| eval: false
 if __name__ == '__main__':
     _scripts = {script.__name__: script for script in (ots_synth, ots_download, ots_segments, ots_prepare, ots_train, ots_evaluate, ots_demo, ots_benchmark)}

@@ -90,9 +90,9 @@ def train_and_evaluate(out: Path,  # the demo folder (its synth_instruments/ and
         networks[name] = dict(preset=dataclasses.asdict(preset), run=str(run), minutes=dict(training=round((time.time() - started) / 60, 2)))
         for test_set in [s for s in ('test', 'shifted') if s in caches]:
             stage(f"4/5 seed {seed}: evaluating {_TITLES[name]} on the {test_set} clips")
-            synth = synth_folders[test_set]
-            evaluation = evaluate_run(run, caches[test_set], folder/'report'/(name if test_set == 'test' else f'{name}_{test_set}'),
-                                      segments=synth/'eval_segments.csv', synth_folder=synth, train_synth_folder=out/'synth_instruments', workers=workers)
+            synth, localizes = synth_folders[test_set], preset.network == 'avol'  # boxes for the network that maps where the sound is
+            evaluation = evaluate_run(run, caches[test_set], folder/'report'/(name if test_set == 'test' else f'{name}_{test_set}'), segments=synth/'eval_segments.csv',
+                                      synth_folder=synth if localizes else None, train_synth_folder=out/'synth_instruments' if localizes else None, workers=workers)
             networks[name][test_set] = dict(avc=evaluation['avc'], evaluation=evaluation)  # AVC accuracy as training's validation measures it (`evaluate.avc`)
     return networks
 

@@ -14,7 +14,7 @@ from ..core import InputError
 from .localization_metrics import Annotation, check_boxes
 
 # %% auto 0
-__all__ = ['FLICKR_FRAME', 'read_flickr', 'read_vggss', 'read_box_json', 'read_synth']
+__all__ = ['FLICKR_FRAME', 'BOX_FORMATS', 'read_flickr', 'read_vggss', 'read_box_json', 'read_synth', 'read_boxes']
 
 # %% ../../nbs/evaluate/01a_annotations.ipynb 7
 FLICKR_FRAME = 256  # side in pixels of the frame Flickr-SoundNet's annotators drew on
@@ -103,3 +103,15 @@ def read_synth(path: str | Path,  # ground_truth.jsonl, or the dataset folder th
         where, scale = f'{path}: line {number} ({clip})', np.array([width, height, width, height], np.float64)
         annotations[clip] = Annotation(check_boxes([t[k] for t in sounding], where) / scale, silent=check_boxes([t[k] for t in silent], where) / scale)
     return annotations
+
+# %% ../../nbs/evaluate/01a_annotations.ipynb 26
+BOX_FORMATS = {'vggss': read_vggss, 'flickr': read_flickr, 'json': read_box_json}  # format name → reader of a box file (or folder) that gives no frame number
+
+def read_boxes(spec: str,  # 'FORMAT:PATH', FORMAT one of `BOX_FORMATS` (the path may hold colons)
+               ) -> tuple[str, dict[str, Annotation]]:  # the format, and clip id → its boxes
+    "The boxes of a file named by its format and its path, FORMAT:PATH."
+    box_format, colon, path = spec.partition(':')
+    if not (colon and path and box_format in BOX_FORMATS):
+        raise InputError(f"boxes {spec!r}: expected FORMAT:PATH with FORMAT one of {', '.join(BOX_FORMATS)} (synth, SynthInstruments' boxes, "
+                         "are read at each frame evaluated: give its folder as evaluate_run's synth_folder, or ots_evaluate --boxes synth:FOLDER)")
+    return box_format, BOX_FORMATS[box_format](path)

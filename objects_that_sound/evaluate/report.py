@@ -17,8 +17,8 @@ from ..data.clip_cache import ClipCache
 from ..core import InputError, atomic_write
 from .retrieval import QUERY_TYPES, RetrievalDatabase, embed_database, plot_retrieval, retrieval_table
 from .baselines import table_to_rows
-from .localization import avol_heatmaps, plot_heatmaps, synth_localization
-from .annotations import read_synth
+from .localization import avol_heatmaps, box_localization, boxes_by_clip, middle_frames, plot_heatmaps, synth_localization
+from .annotations import read_boxes, read_synth
 from .avc import avc_evaluation
 from .retrieval_metrics import class_retrieval, fit_cca
 from ..models.checkpoints import TrainedRun
@@ -80,16 +80,24 @@ def plot_table(table: pd.DataFrame,  # rows × columns of numbers
     return fig
 
 # %% ../../nbs/evaluate/04_report.ipynb 14
-def _localization_report(tables):
-    "The localization section of report.md: how the maps are binarised, then one table per group of frames."
-    keep = tables[next(iter(tables))].attrs['rules']
-    lines = ['## Localization on SynthInstruments', '',
-             f"Each map is binarised by two rules, side by side: **median** keeps the top {keep['median']:.0%} of its pixels, the literature's rule "
-             f"(LVS, Chen et al. CVPR 2021; EZ-VSL, Mo & Morgado ECCV 2022); **box area** keeps the top {keep['box area']:.1%}, the mean share of the frame "
-             "covered by the sounding instruments of the training clips. `pointing` (the map's maximum on the sounding instrument) and `peak on silent` "
-             "(on a silent one; with mismatched audio, on the frame's own instrument, silent in what is heard) depend on no rule. The best box is chosen "
-             "on the training clips' boxes and scored as a map, its signed distance to the box's edge. The last row, a perfect map, is each rule's "
-             "ceiling on these boxes.", '']
+_RULE_TEXTS = {'median': "**median** keeps the top {:.0%} of its pixels, the literature's rule (LVS, Chen et al. CVPR 2021; EZ-VSL, Mo & Morgado ECCV 2022)",
+               'box area': '**box area** keeps the top {:.1%}, the mean share of the frame covered by the sounding objects of the training clips'}
+
+def _localization_report(tables, boxes):
+    "The localization section of report.md: whose boxes, the rules the maps are binarised by, what each row is, then one table per group of frames."
+    first = tables[next(iter(tables))]
+    rules, synth = first.attrs['rules'], boxes['source'].startswith('synth:')
+    title = "SynthInstruments' boxes" if synth else f"the boxes of `{boxes['source']}`"
+    text = '' if synth else (f"The heatmaps are those of each clip's middle frame, which a box file without frame numbers is taken to describe, for the "
+                             f"{boxes['clips scored']} clips of the cache that have boxes; the cache lacks {boxes['boxes without a clip']} of the file's clips. ")
+    described = [_RULE_TEXTS[rule].format(share) for rule, share in rules.items()]
+    text += f"Each map is binarised by {'two rules, side by side' if len(described) == 2 else 'one rule'}: " + '; '.join(described) + '. '
+    text += ("`pointing` (the map's maximum on the sounding object) and `peak on silent` (on a silent one; "
+             + ("with mismatched audio, on the frame's own instrument, silent in what is heard" if synth else 'these boxes mark none, so 0') + ') depend on no rule. ')
+    if 'best box (train)' in first.index: text += "The best box is chosen on the training clips' boxes and scored as a map, its signed distance to the box's edge. "
+    if 'box area' not in rules and 'best box (train)' not in first.index:
+        text += "The box-area rule and the best fixed box are left out: both need the training clips' boxes, which only SynthInstruments provides here. "
+    lines = [f'## Localization against {title}', '', text + "The last row, a perfect map, is each rule's ceiling on these boxes.", '']
     for name, table in tables.items(): lines += [f'### {name}', '', table.pipe(markdown_table), '']
     return lines
 
@@ -128,7 +136,7 @@ def _report_lines(metrics: dict, tables: dict, class_table: pd.DataFrame, locali
     lines += ["## nDCG@30 in the layout of the paper's Table 1", '', "The paper's rows are on AudioSet-Instruments, not these clips.", '',
               table1(metrics['retrieval']).pipe(markdown_table), '']
     lines += ['## Class retrieval (clips with one label)', '', class_table.pipe(markdown_table), '']
-    if localization: lines += _localization_report(localization)
+    if localization: lines += _localization_report(localization, metrics['localization_boxes'])
     return lines + [f'![{name}]({name})' for name in figures]
 
 # %% ../../nbs/evaluate/04_report.ipynb 17
@@ -147,34 +155,51 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
                  out: str | Path,  # folder for metrics.json, the figures and report.md
                  segments: str | Path | None = None,  # the segment list the test clips came from, to list those missing
                  train_cache: ClipCache | str | Path | None = None,  # training clips for L³-Net's CCA
-                 synth_folder: str | Path | None = None,  # SynthInstruments folder, for AVOL-Net's localization
+                 synth_folder: str | Path | None = None,  # SynthInstruments folder, for AVOL-Net's localization against its boxes at the frames retrieval draws
                  seed: int = 0,  # seed of each clip's frame
                  device: str | torch.device | None = None,  # None: the GPU if there is one
                  train_synth_folder: str | Path | None = None,  # the SynthInstruments folder the network trained on, for the box-area rule and the best box; None: `synth_folder`
+                 boxes: str | None = None,  # FORMAT:PATH of ground-truth boxes (vggss, flickr, json) for AVOL-Net's localization at each clip's middle frame; SynthInstruments' come with synth_folder
                  avc_pairs: int = 2048,  # AVC pairs of the test clips to measure AVC accuracy on (0: none)
                  workers: int = 2,  # data-loading processes for the AVC pairs
                  ) -> dict:
     "Retrieval (and localization) metrics of a trained run on a test cache, with figures and a Markdown report."
     out = Path(out)
     if out.exists() and not out.is_dir(): raise InputError(f'{out}: is a file, not a folder for the evaluation')
+    if boxes and synth_folder: raise InputError(f"boxes {boxes} and synth_folder {synth_folder}: give one (SynthInstruments' boxes come with synth_folder, a box file's with boxes)")
+    if boxes and train_synth_folder: raise InputError(f"train_synth_folder {train_synth_folder}: goes with synth_folder (a box file's localization uses no training boxes)")
     cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
     if not len(cache): raise InputError(f'{cache.root}: holds no clips, nothing to evaluate (its manifest.csv says why)')
+    box_format, box_annotations = read_boxes(boxes) if boxes else (None, None)
+    boxed = boxes_by_clip(cache, box_annotations, box_format) if boxes else {}  # clip number → its boxes; refused here if the file has none of the clips
     device = _checked_device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     trained = TrainedRun.load(run, device=device)
-    out.mkdir(parents=True, exist_ok=True)  # every input checked
     network, name = trained.network, type(trained.network).__name__
+    if (synth_folder or boxes) and not network.localizes:
+        raise InputError(f"{'synth_folder' if synth_folder else 'boxes'}: {name} does not localize (only AVOL-Net maps where the sound is); give it for an AVOL-Net run")
+    out.mkdir(parents=True, exist_ok=True)  # every input checked
     avc = avc_evaluation(trained, cache, avc_pairs, workers=workers, device=device) if avc_pairs else {}
-    database = _database(trained, cache, out, seed, device)  # the frames are chosen here, once, for retrieval and localization
+    database = _database(trained, cache, out, seed, device)  # the frames are chosen here, once, for retrieval and SynthInstruments' localization
     tables = _retrieval_tables(trained, database, train_cache, seed, device)
     class_table = _class_recall(database, dict(vision=database.vision, audio=database.audio))
     frames = (database.frame_index.numpy(), database.frame_time.numpy())
     queries = list(range(0, len(cache), max(1, len(cache) // 4)))[:4]
     figures = {f'retrieval_{query_type}.png': plot_retrieval(database, cache, queries, query_type) for query_type in ('aud-im', 'im-aud')}
-    localization = {}
-    if network.localizes:
+    localization, localization_boxes = {}, {}
+    if boxes:  # an AVOL-Net: checked above
+        middle = middle_frames(cache)  # the frames a box file is taken to describe
+        heatmaps = avol_heatmaps(network, cache, *middle, image_size=trained.image_size, device=device)  # (N, h, w) with their own sound: once, for the table and the figure
+        localization = box_localization(network, cache, box_annotations, box_format, seed, trained.image_size, device, heatmaps)
+        counted = localization['all frames'].attrs
+        localization_boxes = {'source': boxes, 'clips scored': counted['clips'], 'boxes without a clip': counted['boxes without a clip']}
+        shown = list(boxed)[::max(1, len(boxed) // 4)][:4]  # clips with boxes
+        figures['heatmaps.png'] = plot_heatmaps(cache, shown, middle[0], heatmaps, {cache.clip_ids[clip]: boxed[clip] for clip in shown})
+    elif network.localizes:
         heatmaps = avol_heatmaps(network, cache, *frames, image_size=trained.image_size, device=device)  # (N, h, w) with their own sound: once, for the tables and the figure
         annotations = read_synth(synth_folder, frame={cache.clip_ids[c]: int(cache.frame_numbers(c)[frames[0][c]]) for c in range(len(cache))}) if synth_folder else None
-        if synth_folder: localization = synth_localization(network, cache, synth_folder, seed, trained.image_size, device, train_synth_folder, heatmaps, frames, annotations)
+        if synth_folder:
+            localization = synth_localization(network, cache, synth_folder, seed, trained.image_size, device, train_synth_folder, heatmaps, frames, annotations)
+            localization_boxes = {'source': f'synth:{synth_folder}'}
         figures['heatmaps.png'] = plot_heatmaps(cache, queries, frames[0], heatmaps, annotations)
     for file, figure in figures.items():
         figure.savefig(out/file, dpi=72)
@@ -186,7 +211,7 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
     metrics = dict(run=str(run), cache=str(cache.root), clips=len(present), missing=len(missing), seed=seed, network=name, weights=trained.digest, avc=avc,
                    retrieval={n: table.to_dict('index') for n, table in tables.items()}, class_retrieval=class_table.to_dict('index'),
                    localization={n: table_to_rows(table) for n, table in localization.items()},
-                   localization_rules=next(iter(localization.values())).attrs['rules'] if localization else {})
+                   localization_rules=next(iter(localization.values())).attrs['rules'] if localization else {}, localization_boxes=localization_boxes)
     atomic_write(out/'metrics.json', lambda f: Path(f).write_text(json.dumps(metrics, indent=1)))
     atomic_write(out/'report.md', lambda f: Path(f).write_text('\n'.join(_report_lines(metrics, tables, class_table, localization, figures, segments)) + '\n'))
     return metrics
