@@ -62,7 +62,7 @@ def changed_fields_repr(settings) -> str:
 class InputError(ValueError):
     "An input a user gave that cannot be used; the message names it (file, option, value) and says what is wrong."
 
-# %% ../nbs/00_core.ipynb 20
+# %% ../nbs/00_core.ipynb 22
 def console_script(script):
     "Wrap a console script so that an `InputError` ends it with one line on stderr and exit status 2."
     @functools.wraps(script)
@@ -73,9 +73,7 @@ def console_script(script):
             raise SystemExit(2) from None
     return run
 
-# %% ../nbs/00_core.ipynb 24
-_TEMPORARY_NAME = re.compile(r'\..+\.(\d+)\.tmp')  # `atomic_write`'s temporary: .<name>.<pid>.tmp
-
+# %% ../nbs/00_core.ipynb 26
 def _process_alive(pid: int) -> bool:
     "Whether process `pid` of this machine is running (a zombie, ended but not yet reaped, is not)."
     try: return Path(f'/proc/{pid}/stat').read_text().rsplit(') ', 1)[-1][:1] != 'Z'
@@ -86,6 +84,9 @@ def _process_alive(pid: int) -> bool:
     except PermissionError: pass  # another user's process
     return True
 
+# %% ../nbs/00_core.ipynb 29
+_TEMPORARY_NAME = re.compile(r'\..+\.(\d+)\.tmp')  # `atomic_write`'s temporary: .<name>.<pid>.tmp
+
 def remove_stale_temporaries(folder: str | Path,  # a folder `atomic_write` writes into
                              ) -> list[Path]:  # the files removed
     "Remove the temporary files of `atomic_write` in `folder` whose process has ended (a kill during a write leaves one)."
@@ -94,7 +95,7 @@ def remove_stale_temporaries(folder: str | Path,  # a folder `atomic_write` writ
     for path in stale: path.unlink(missing_ok=True)
     return stale
 
-# %% ../nbs/00_core.ipynb 28
+# %% ../nbs/00_core.ipynb 33
 @contextmanager
 def exclusive_writer(folder: str | Path,  # the folder to write in (made if missing)
                      what: str,  # what the writer does, for the message: 'a training run', 'a merge'
@@ -116,12 +117,13 @@ def exclusive_writer(folder: str | Path,  # the folder to write in (made if miss
             lock.truncate(0)
             fcntl.flock(lock, fcntl.LOCK_UN)
 
-# %% ../nbs/00_core.ipynb 31
+# %% ../nbs/00_core.ipynb 36
 def _end_with_parent(parent: int):
     "Worker initialiser: have Linux kill this process when its parent ends (`prctl(PR_SET_PDEATHSIG)`), and end now if it has already."
     if sys.platform.startswith('linux'): ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
     if os.getppid() != parent: os._exit(1)
 
+# %% ../nbs/00_core.ipynb 38
 def map_in_workers(work,  # `work(item, **kwargs)`: a module-level function (it travels to the workers)
                    items,  # what to work on
                    workers: int,  # processes; 0 works in this one
@@ -140,13 +142,13 @@ def map_in_workers(work,  # `work(item, **kwargs)`: a module-level function (it 
     finally:
         if workers: pool.terminate()  # the workers are done or the map failed: none outlives the call
 
-# %% ../nbs/00_core.ipynb 34
+# %% ../nbs/00_core.ipynb 41
 def on_terminal() -> bool:
     "Whether standard output is a terminal a person watches (not a file, a pipe, or a terminal that says `TERM=dumb`): progress bars only there."
     return sys.stdout.isatty() and os.environ.get('TERM') != 'dumb'
 
 
-# %% ../nbs/00_core.ipynb 36
+# %% ../nbs/00_core.ipynb 43
 def report_progress(results,  # an iterable of results, as they come
                     total: int,  # how many there will be
                     ):

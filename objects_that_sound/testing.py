@@ -30,6 +30,7 @@ class SynthFixture:
     train: ClipCache  # the training list's cache
     test: ClipCache  # the test list's cache
 
+# %% ../nbs/02_testing.ipynb 7
 def synth_fixture(folder: str | Path | None = None,  # where to make it; None: a new temporary folder
                   n_clips: int = 48,  # clips (a third of them the test list)
                   frame_size: int = 64,  # side of the cached frames
@@ -47,7 +48,7 @@ def synth_fixture(folder: str | Path | None = None,  # where to make it; None: a
               for name, segments in (('train', 'balanced_train_segments.csv'), ('test', 'eval_segments.csv'))}
     return SynthFixture(folder, synth, caches['train'], caches['test'])
 
-# %% ../nbs/02_testing.ipynb 9
+# %% ../nbs/02_testing.ipynb 11
 def _children(pid: int) -> list[int]:
     "The processes whose parent is `pid` (from /proc)."
     children = []
@@ -57,10 +58,12 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid and fields[0] != 'Z': children.append(int(stat.parent.name))
     return children
 
+# %% ../nbs/02_testing.ipynb 13
 def _running(pid: int) -> bool:
     try: return Path(f'/proc/{pid}/stat').read_text().rsplit(') ', 1)[-1][:1] != 'Z'
     except OSError: return False
 
+# %% ../nbs/02_testing.ipynb 16
 def workers_left_after(command: list[str],  # a command that starts worker processes
                        sig: int = signal.SIGTERM,  # what to send it once they run
                        workers: int = 2,  # how many child processes to wait for

@@ -26,7 +26,7 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     "argparse's help, keeping the line breaks of the epilog and taking help texts as they are ('10%' is text, not a format)."
     def _expand_help(self, action): return self._get_help_string(action)
 
-# %% ../../nbs/apps/00_cli.ipynb 7
+# %% ../../nbs/apps/00_cli.ipynb 9
 def console_command(*examples: str,  # command lines shown at the end of --help
                     notes: str = '',  # text shown before them
                    ):
@@ -47,7 +47,7 @@ def console_command(*examples: str,  # command lines shown at the end of --help
         return run
     return make
 
-# %% ../../nbs/apps/00_cli.ipynb 13
+# %% ../../nbs/apps/00_cli.ipynb 15
 @console_command('ots_synth --root data/synth_instruments                       # all cores; re-run to resume',
                  'ots_synth --root data/synth_small --n_clips 32 --duration 4',
                  'ots_synth --root data/synth_shifted --shifted                 # 480x360 at 30 fps, 44.1 kHz: a test set')
@@ -85,7 +85,7 @@ def ots_synth(root: str = 'data/synth_instruments',  # dataset folder (created; 
     records = synth_instruments(root, n_clips, seed, config, n_workers)
     if len(records) < n_clips: raise SystemExit(f'ots_synth: {n_clips - len(records)} of {n_clips} clips failed (listed above); run again to make them')
 
-# %% ../../nbs/apps/00_cli.ipynb 14
+# %% ../../nbs/apps/00_cli.ipynb 18
 @console_command('ots_download eval_segments.csv audioset/eval --jobs 8',
                  'ots_download unbalanced_train_segments.csv audioset/train --instruments --yt_dlp_args="--cookies cookies.txt"')
 def ots_download(segments_csv: str,  # AudioSet-format segment list (e.g. eval_segments.csv)
@@ -121,7 +121,7 @@ def ots_download(segments_csv: str,  # AudioSet-format segment list (e.g. eval_s
                          f'{transient} may work on a later run (run again), {len(report.failed) - transient} will not '
                          f'(--skip_failed skips them); reasons in {report.manifest}')
 
-# %% ../../nbs/apps/00_cli.ipynb 15
+# %% ../../nbs/apps/00_cli.ipynb 20
 @console_command('ots_segments my_videos/train train_labels.csv --out train_segments.csv')
 def ots_segments(videos: str,  # folder of your videos, each named <name>.<ext>
                  labels: str,  # CSV of 'name,class; class; …' rows (AudioSet class names or ids)
@@ -136,7 +136,7 @@ def ots_segments(videos: str,  # folder of your videos, each named <name>.<ext>
     print(f'{out}: {len(segments)} segments of {len({s.ytid for s in segments})} videos; {len(unusable)} videos skipped')
     for problem in unusable: print(f'  skipped {problem}')
 
-# %% ../../nbs/apps/00_cli.ipynb 17
+# %% ../../nbs/apps/00_cli.ipynb 24
 @console_command('ots_prepare audioset/train_segments.csv audioset/train cache/train',
                  'ots_prepare train.csv clips/ cache/ --shard $SLURM_ARRAY_TASK_ID --num_shards 64   # one per task',
                  'ots_prepare train.csv clips/ cache/ --merge                                       # once, after all')
@@ -170,7 +170,7 @@ def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clip
     for clip, _, _, status, kind, _, problem in manifest:
         if status != 'ok': print(f'  {clip}: {status}' + (' (tried again by the next run)' if kind == 'transient' else '') + f': {problem}')
 
-# %% ../../nbs/apps/00_cli.ipynb 20
+# %% ../../nbs/apps/00_cli.ipynb 27
 _NETWORKS = ('ave', 'l3', 'avol')  # `models.networks.NETWORKS`: AVE-Net, L³-Net, AVOL-Net
 _OBJECTIVES = ('avc', 'contrastive')  # `train.learner.OBJECTIVES`
 _PRESET_OPTIONS = ('network', 'loss', 'width', 'image_size', 'sample_rate', 'epochs', 'pairs_per_epoch', 'valid_pairs', 'lr', 'bs', 'weight_average')
@@ -183,7 +183,7 @@ def _presets_table() -> str:
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return '\n'.join('  ' + '  '.join(f'{cell:<{width}}' for cell, width in zip(row, widths)).rstrip() for row in rows)
 
-# %% ../../nbs/apps/00_cli.ipynb 23
+# %% ../../nbs/apps/00_cli.ipynb 30
 @console_command('ots_train runs/demo/cache/train --out runs/ave --dry_run      # the settings and what would be trained',
                  'ots_train runs/demo/cache/train --out runs/ave --preset cpu   # train; run again to resume',
                  'ots_train cache/train --out runs/avol --network avol --warm_start runs/ave/models/final.pth',
@@ -228,11 +228,11 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
         print(f"validation: AVC accuracy {results['avc_accuracy']:.3f}, ROC AUC {results['roc_auc']:.3f}, "
               f"audio→image P@1 {results.get('a2i_p1', float('nan')):.3f}; model in {Path(out)/'models'/'final.pth'}")
 
-# %% ../../nbs/apps/00_cli.ipynb 27
+# %% ../../nbs/apps/00_cli.ipynb 34
 _BOX_FORMATS = ('vggss', 'flickr', 'json', 'synth')  # `evaluate.annotations.BOX_FORMATS`, then SynthInstruments' folder (--synth)
 _BOX_FOLDERS = ('flickr', 'synth')  # the formats whose PATH is a folder
 
-# %% ../../nbs/apps/00_cli.ipynb 29
+# %% ../../nbs/apps/00_cli.ipynb 36
 @console_command('ots_evaluate runs/ave cache/eval --segments eval_segments.csv',
                  'ots_evaluate runs/avol runs/demo/cache/test --synth runs/demo/synth_instruments --device cpu',
                  "ots_evaluate runs/avol cache/vggss_test --boxes vggss:vggss.json   # VGG-SS's boxes, at each clip's middle frame")
@@ -269,7 +269,7 @@ def ots_evaluate(run: str,  # a training run folder (settings.json, models/final
           ', '.join(f"{name} {row['nDCG@30']:.3f} (random {row['random']:.3f})" for name, row in table.items()) +
           f"; written to {out}/ (report.md, metrics.json, figures)")
 
-# %% ../../nbs/apps/00_cli.ipynb 30
+# %% ../../nbs/apps/00_cli.ipynb 39
 @console_command('ots_demo --out runs/demo              # one training seed',
                  'ots_demo --out runs/demo --seeds 3    # every number as mean ± sd over seeds 0, 1, 2')
 def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the runs and the report
@@ -289,7 +289,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
     from objects_that_sound.apps.demo import demo_presets, run_demo
     run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs), workers, seeds, shifted_clips)
 
-# %% ../../nbs/apps/00_cli.ipynb 31
+# %% ../../nbs/apps/00_cli.ipynb 41
 @console_command('ots_benchmark --work benchmark_data --device cpu --workers 2',
                  'python3 -m objects_that_sound.apps.cli ots_benchmark --device cuda --workers 15   # where the package is not installed')
 def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and their cache (reused when present)
@@ -318,7 +318,7 @@ def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and thei
     Path(out).write_text(text)
     print(text, f'\nwritten to {out} after {time.time() - started:.0f} s', sep='')
 
-# %% ../../nbs/apps/00_cli.ipynb 33
+# %% ../../nbs/apps/00_cli.ipynb 45
 #| eval: false
 if __name__ == '__main__':
     _scripts = {script.__name__: script for script in (ots_synth, ots_download, ots_segments, ots_prepare, ots_train, ots_evaluate, ots_demo, ots_benchmark)}

@@ -46,7 +46,7 @@ def as_picture(image: torch.Tensor | np.ndarray,  # (3, H, W), (H, W, 3), (1, H,
     elif pixels.dtype != np.uint8: raise InputError(f'a picture of {pixels.dtype} pixels: give uint8, uint16, or floats from 0 to 1')
     return torch.from_numpy(np.ascontiguousarray(pixels))
 
-# %% ../../nbs/apps/02_query.ipynb 7
+# %% ../../nbs/apps/02_query.ipynb 8
 def read_image(path: str | Path,  # a JPEG, PNG, GIF, WebP, BMP, … (anything Pillow opens)
               ) -> torch.Tensor:  # (3, H, W) uint8
     "A picture as an RGB uint8 tensor, upright as its EXIF orientation says; 16-bit pictures scaled to 8 bits."
@@ -63,6 +63,7 @@ def read_image(path: str | Path,  # a JPEG, PNG, GIF, WebP, BMP, … (anything P
     except (UnidentifiedImageError, OSError) as error: raise InputError(f'{path}: cannot be read as a picture ({error})') from None
     return as_picture(pixels)
 
+# %% ../../nbs/apps/02_query.ipynb 10
 def read_sound(path: str | Path,  # any file with an audio stream that FFmpeg decodes
               ) -> tuple[np.ndarray, int]:  # (n,) float32 mono waveform, its sample rate in Hz
     "A recording (or a video's soundtrack) as a mono waveform at its own rate (a network resamples it itself)."
@@ -81,7 +82,7 @@ def read_sound(path: str | Path,  # any file with an audio stream that FFmpeg de
         raise InputError(f'{path}: {len(waveform) / sample_rate:.2f} s of sound; a query needs {PAIR_SECONDS:g} s')
     return waveform, sample_rate
 
-# %% ../../nbs/apps/02_query.ipynb 13
+# %% ../../nbs/apps/02_query.ipynb 16
 class ClipSearch:
     "Search the test clips of a retrieval database with new frames and sounds, through the network that embedded them."
     def __init__(self, trained: TrainedRun,  # the trained network and its input sizes
@@ -106,13 +107,14 @@ class ClipSearch:
                     embed_database(trained.network, cache, seed, trained.image_size, trained.resize, device='cpu', weights=trained.digest))
         return cls(trained, cache, embedded)
 
-# %% ../../nbs/apps/02_query.ipynb 18
+# %% ../../nbs/apps/02_query.ipynb 21
 @patch
 def frame_input(self: ClipSearch, image: torch.Tensor | str | Path) -> torch.Tensor:
     "A picture (a file, or pixels as `as_picture` takes them) as the network's input, (1, 3, S, S)."
     image = read_image(image) if isinstance(image, (str, Path)) else as_picture(image)
     return prepare_frames([image], self.trained.image_size, self.trained.resize)  # the centre, as the database's frames
 
+# %% ../../nbs/apps/02_query.ipynb 24
 @patch
 def sound_input(self: ClipSearch, sound: np.ndarray | str | Path, sample_rate: int | None = None, start: float | None = None) -> tuple[torch.Tensor, int]:
     "One second of a recording (file, or waveform at `sample_rate`) from `start` (None: the middle), (1, n) at its own rate, and that rate."
@@ -131,13 +133,14 @@ def sound_input(self: ClipSearch, sound: np.ndarray | str | Path, sample_rate: i
     if len(second[0]) < round(PAIR_SECONDS * rate): raise InputError(f'start {start}: the recording ends before a whole second')
     return second, rate
 
-# %% ../../nbs/apps/02_query.ipynb 21
+# %% ../../nbs/apps/02_query.ipynb 28
 @patch
 @torch.no_grad()
 def frame_embedding(self: ClipSearch, image: torch.Tensor | str | Path) -> torch.Tensor:
     "The embedding of a picture, (D,), as retrieval compares frames (`AVCNetwork.frame_embedding`)."
     return self.network.frame_embedding(self.frame_input(image))[0]
 
+# %% ../../nbs/apps/02_query.ipynb 31
 @patch
 @torch.no_grad()
 def sound_embedding(self: ClipSearch, sound: np.ndarray | str | Path, sample_rate: int | None = None, start: float | None = None) -> torch.Tensor:
@@ -145,7 +148,7 @@ def sound_embedding(self: ClipSearch, sound: np.ndarray | str | Path, sample_rat
     waveform, rate = self.sound_input(sound, sample_rate, start)
     return self.network.listen_at(rate).audio_embedding(waveform)[0]
 
-# %% ../../nbs/apps/02_query.ipynb 24
+# %% ../../nbs/apps/02_query.ipynb 35
 @patch
 def search(self: ClipSearch, embedding: torch.Tensor,  # (D,) a query's embedding
            among: str = 'vision',  # 'vision': rank the clips' frames; 'audio': their sounds
@@ -161,17 +164,19 @@ def search(self: ClipSearch, embedding: torch.Tensor,  # (D,) a query's embeddin
             for clip, score in zip(ranking.indices[0].tolist(), ranking.scores[0].tolist()) if clip != exclude][:k]
     return pd.DataFrame(rows, columns=['clip', 'clip_id', 'classes', 'score'])
 
+# %% ../../nbs/apps/02_query.ipynb 38
 @patch
 def by_frame(self: ClipSearch, image: torch.Tensor | str | Path, among: str = 'audio', k: int = 5) -> pd.DataFrame:
     "The clips whose sound (or frame) best matches a picture."
     return self.search(self.frame_embedding(image), among, k)
 
+# %% ../../nbs/apps/02_query.ipynb 41
 @patch
 def by_sound(self: ClipSearch, sound: np.ndarray | str | Path, sample_rate: int | None = None, among: str = 'vision', k: int = 5) -> pd.DataFrame:
     "The clips whose frame (or sound) best matches a recording."
     return self.search(self.sound_embedding(sound, sample_rate), among, k)
 
-# %% ../../nbs/apps/02_query.ipynb 29
+# %% ../../nbs/apps/02_query.ipynb 47
 def plot_search(clip_search: ClipSearch,  # the search the results came from
                 results: pd.DataFrame,  # from `search`, `by_frame` or `by_sound`
                 image: torch.Tensor | str | Path | None = None,  # the query, if a picture
@@ -194,6 +199,7 @@ def plot_search(clip_search: ClipSearch,  # the search the results came from
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/apps/02_query.ipynb 49
 @torch.no_grad()
 def heatmap(clip_search: ClipSearch,  # a search whose network is an AVOL-Net
             image: torch.Tensor | str | Path,  # the picture

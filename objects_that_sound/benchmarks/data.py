@@ -30,7 +30,7 @@ from ..data.sampling import AVCDataLoader
 __all__ = ['benchmark_data', 'VideoDecodingLoader', 'pairs_per_second', 'batch_transforms_per_second', 'benchmark',
            'machine_description']
 
-# %% ../../nbs/benchmarks/00_data.ipynb 5
+# %% ../../nbs/benchmarks/00_data.ipynb 6
 def benchmark_data(root: str | Path,  # folder for the clips (root/videos) and their cache (root/cache)
                    n_clips: int = 16,  # clips to write
                    duration: float = 10.0,  # seconds per clip
@@ -49,7 +49,7 @@ def benchmark_data(root: str | Path,  # folder for the clips (root/videos) and t
     if (root/'cache'/'cache.json').exists(): return ClipCache(root/'cache')
     return prepare_cache(segments, root/'videos', root/'cache', CacheSettings(), workers=workers)
 
-# %% ../../nbs/benchmarks/00_data.ipynb 7
+# %% ../../nbs/benchmarks/00_data.ipynb 8
 @delegates()
 class VideoDecodingLoader(AVCDataLoader):
     "An `AVCDataLoader` that decodes every pair from the clips' mp4 files with decord."
@@ -73,7 +73,7 @@ class VideoDecodingLoader(AVCDataLoader):
         image = crop_frame(frame, self.size, self.resize, plan.crop[i], plan.flip[i])
         return TensorImage(image), TensorAudio(torch.from_numpy(audio)), TensorCategory(plan.label[i])
 
-# %% ../../nbs/benchmarks/00_data.ipynb 11
+# %% ../../nbs/benchmarks/00_data.ipynb 12
 _MAX_RATE = 30_000  # pairs/s no loader here reaches: sizes a pass so it outlasts the measurement
 
 def pairs_per_second(dl: AVCDataLoader,  # the loader to run (its `n` is set here)
@@ -92,7 +92,7 @@ def pairs_per_second(dl: AVCDataLoader,  # the loader to run (its `n` is set her
     synchronize()
     return pairs / (time.perf_counter() - start)
 
-# %% ../../nbs/benchmarks/00_data.ipynb 13
+# %% ../../nbs/benchmarks/00_data.ipynb 14
 def batch_transforms_per_second(device: str = 'cpu',  # where the batch lies
                                 bs: int = 128,  # pairs per batch
                                 size: int = FRAME_SIZE,  # side of the frames
@@ -116,15 +116,17 @@ def batch_transforms_per_second(device: str = 'cpu',  # where the batch lies
         synchronize()
     return pairs / (time.perf_counter() - start)
 
-# %% ../../nbs/benchmarks/00_data.ipynb 15
+# %% ../../nbs/benchmarks/00_data.ipynb 16
 def _cores(): return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
 
+# %% ../../nbs/benchmarks/00_data.ipynb 19
 def _row(source, workers, device, size, bs, runs):
     median = statistics.median(runs)
     return {'pairs from': source, 'workers': workers, 'device': str(device), 'size': size, 'batch': bs,
             'pairs/s (median)': round(median, 1), 'per core': round(median / _cores(), 1),
             'runs': ' '.join(f'{r:.1f}' for r in runs)}
 
+# %% ../../nbs/benchmarks/00_data.ipynb 22
 def benchmark(cache: ClipCache,  # the prepared cache of the clips
               videos: str | Path,  # the folder of the same clips' mp4 files
               device: str = 'cpu',  # where batches go and the batch transforms run
@@ -159,7 +161,7 @@ def benchmark(cache: ClipCache,  # the prepared cache of the clips
         rows.append(_row('batch transforms alone', 0, device, size, bs, runs))
     return pd.DataFrame(rows)
 
-# %% ../../nbs/benchmarks/00_data.ipynb 17
+# %% ../../nbs/benchmarks/00_data.ipynb 24
 def machine_description(device: str = 'cpu') -> str:
     "The processor, cores, accelerator and library versions, one line."
     device = torch.device(device)
@@ -167,7 +169,7 @@ def machine_description(device: str = 'cpu') -> str:
     return (f'{platform.processor() or platform.machine()}, {_cores()} cores usable, {accelerator}; '
             f'torch {torch.__version__}, decord {decord.__version__}; {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC')
 
-# %% ../../nbs/benchmarks/00_data.ipynb 23
+# %% ../../nbs/benchmarks/00_data.ipynb 29
 def _check_benchmark_options(work, device, clips, workers, sizes, bs, seconds, repeats, decode_seconds, decode_repeats, duration, out):
     "Refuse, before anything is made, an option of `ots_benchmark` it cannot run with; return the crop sizes."
     try: chosen = torch.device(device)

@@ -35,6 +35,7 @@ def crop_box(height: int, width: int,  # the frame's size, pixels
     side = min(round(size * min(height, width) / resize), height, width)
     return round(position[0] * (height - side)), round(position[1] * (width - side)), side
 
+# %% ../../nbs/data/06b_augment.ipynb 10
 def crop_frame(frame: torch.Tensor,  # (3, H, W) uint8
                size: int = FRAME_SIZE,  # side of the square crop, pixels
                resize: int = RESIZE,  # short side of the frame before cropping, pixels
@@ -47,7 +48,7 @@ def crop_frame(frame: torch.Tensor,  # (3, H, W) uint8
               else TF.resized_crop(frame, top, left, side, side, [size, size], antialias=True))  # (3, size, size)
     return TF.horizontal_flip(square) if flip else square
 
-# %% ../../nbs/data/06b_augment.ipynb 10
+# %% ../../nbs/data/06b_augment.ipynb 13
 class CropFrames(ItemTransform):
     "(frames, audio, labels, crops) → (the frames' crops, audio, labels): every crop of the batch gathered at once, on its device."
     order = 0
@@ -62,14 +63,15 @@ class CropFrames(ItemTransform):
         index = (rows[:, :, None] * width + columns[:, None, :]).view(n, 1, side * side).expand(n, channels, side * side)
         return TensorImage(frames.flatten(2).gather(2, index).view(n, channels, side, side)), audio, labels
 
-# %% ../../nbs/data/06b_augment.ipynb 13
+# %% ../../nbs/data/06b_augment.ipynb 16
 class TensorAudio(TensorBase):
     "A batch of waveforms, (B, samples) float32."
 
+# %% ../../nbs/data/06b_augment.ipynb 19
 class TensorMuLaw(TensorBase):
     "A batch of waveforms as the cache stores them, (B, samples) int16 μ-law codes (`cache_format.MU_LAW_SILENCE` outside the clip)."
 
-# %% ../../nbs/data/06b_augment.ipynb 15
+# %% ../../nbs/data/06b_augment.ipynb 22
 class DecodeMuLaw(DisplayedTransform):
     "μ-law codes to float32 waveforms, by the cache's table, on the batch's device."
     order = 5
@@ -78,9 +80,7 @@ class DecodeMuLaw(DisplayedTransform):
         if codes.device not in tables: tables[codes.device] = torch.from_numpy(MU_LAW_VALUES).to(codes.device)
         return TensorAudio(tables[codes.device][codes.as_subclass(torch.Tensor).int()])
 
-# %% ../../nbs/data/06b_augment.ipynb 18
-_LUMA = (0.299, 0.587, 0.114)  # RGB weights of the grey image (ITU-R 601), as torchvision
-_CPU_CHUNK = 4  # frames per pass on the CPU: the working set stays in the processor's cache
+# %% ../../nbs/data/06b_augment.ipynb 25
 _MADV_HUGEPAGE = 14  # Linux <sys/mman.h>: back this range with 2 MB pages where the kernel can
 
 def _empty_cpu_batch(shape: tuple) -> torch.Tensor:
@@ -97,6 +97,7 @@ def _empty_cpu_batch(shape: tuple) -> torch.Tensor:
         ctypes.CDLL(None).madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), _MADV_HUGEPAGE)
     return out
 
+# %% ../../nbs/data/06b_augment.ipynb 27
 @contextmanager
 def _one_thread():
     "torch's CPU operations inside run on one thread; the previous count comes back after."
@@ -105,7 +106,7 @@ def _one_thread():
     try: yield
     finally: torch.set_num_threads(threads)
 
-# %% ../../nbs/data/06b_augment.ipynb 19
+# %% ../../nbs/data/06b_augment.ipynb 29
 class _RandomBatchTransform(DisplayedTransform):
     "A batch transform whose randomness comes from its own generator."
     def reseed(self, seed: int | list[int],  # e.g. [seed, pass number]
@@ -121,7 +122,10 @@ class _RandomBatchTransform(DisplayedTransform):
         if not hasattr(self, 'generator'): self.reseed(0)
         return low + (high - low) * torch.rand(n, generator=self.generator)
 
-# %% ../../nbs/data/06b_augment.ipynb 20
+# %% ../../nbs/data/06b_augment.ipynb 32
+_LUMA = (0.299, 0.587, 0.114)  # RGB weights of the grey image (ITU-R 601), as torchvision
+_CPU_CHUNK = 4  # frames per pass on the CPU: the working set stays in the processor's cache
+
 class NormalizeFrames(_RandomBatchTransform):
     "uint8 frames to ImageNet-normalised floats, after random saturation and brightness jitter."
     order = 10
@@ -166,7 +170,7 @@ class NormalizeFrames(_RandomBatchTransform):
         mean, std = (torch.tensor(v, device=frames.device).view(1, 3, 1, 1) for v in (self.mean, self.std))
         return TensorImage(frames * std + mean)
 
-# %% ../../nbs/data/06b_augment.ipynb 27
+# %% ../../nbs/data/06b_augment.ipynb 39
 class AmplitudeJitter(_RandomBatchTransform):
     "Scale each waveform by a random gain."
     order = 20
@@ -181,7 +185,7 @@ class AmplitudeJitter(_RandomBatchTransform):
         gain_db = self.uniform(len(audio), -self.max_gain_db, self.max_gain_db)
         return audio * (10 ** (gain_db / 20)).view(-1, 1).to(audio.device)
 
-# %% ../../nbs/data/06b_augment.ipynb 30
+# %% ../../nbs/data/06b_augment.ipynb 42
 def avc_batch_transforms(train: bool = True,  # jitter (training) or only normalise (validation)
                          brightness: float = 0.4,  # see `NormalizeFrames`
                          saturation: float = 0.4,  # see `NormalizeFrames`

@@ -28,11 +28,13 @@ __all__ = ['prepare_shard', 'merge_cache', 'prepare_cache']
 # %% ../../nbs/data/05c_cache.ipynb 6
 def _entries(root): return Path(root)/'entries'
 
+# %% ../../nbs/data/05c_cache.ipynb 8
 class _Listed(NamedTuple):
     "A segment list read once: its segments by clip id in list order, and the rows left out as (name, problem)."
     segments: dict
     left_out: list
 
+# %% ../../nbs/data/05c_cache.ipynb 10
 def _read_list(segments_csv):
     "The `_Listed` segments of a user's list: malformed rows and repeated segments are left out, with the reason."
     bad_rows, segments, left_out = [], {}, []
@@ -41,12 +43,13 @@ def _read_list(segments_csv):
         else: segments[segment.clip_id] = segment
     return _Listed(segments, [(f'line {row.line}', str(row)) for row in bad_rows] + left_out)
 
-# %% ../../nbs/data/05c_cache.ipynb 7
+# %% ../../nbs/data/05c_cache.ipynb 13
 def _attempt(path, segment):
     "What a clip's failure depended on: the file tried (path, size, modification time) and the segment's end."
     stat = path.stat()
     return [str(path), stat.st_size, stat.st_mtime_ns, segment.end]
 
+# %% ../../nbs/data/05c_cache.ipynb 15
 def _prepare_job(job, settings, one_thread):
     "Worker: prepare one segment's clip, or record why not. Returns (clip id, problem or None)."
     clip, folder, segment, root = job
@@ -65,6 +68,7 @@ def _prepare_job(job, settings, one_thread):
         atomic_write_text(failed, json.dumps(dict(clip=clip, problem=problem, kind='permanent' if lasting else 'transient', attempt=attempt)))
         return clip, problem
 
+# %% ../../nbs/data/05c_cache.ipynb 18
 def _failure_stands(record, folder, segment):
     "Whether the failure in `record` would come again: the file's own (`permanent`), and the file found is as it was then."
     try: failure = json.loads(record.read_text())
@@ -73,7 +77,7 @@ def _failure_stands(record, folder, segment):
     try: return failure.get('attempt') == _attempt(find_clip(folder, segment.ytid, segment.start), segment)
     except (MediaError, OSError): return False  # no file now, or a file that cannot be looked at: try it
 
-# %% ../../nbs/data/05c_cache.ipynb 8
+# %% ../../nbs/data/05c_cache.ipynb 21
 def _recorded_settings(root):
     "The settings a cache was started with; None for a folder no shard has prepared into."
     path = Path(root)/'settings.json'
@@ -82,11 +86,13 @@ def _recorded_settings(root):
     except (OSError, ValueError, TypeError) as e:
         raise InputError(f'{path}: not the settings ots_prepare records ({type(e).__name__}: {e}); use another cache folder') from None
 
+# %% ../../nbs/data/05c_cache.ipynb 23
 def _check_shard(shard, num_shards):
     "Refuse a shard count below 1, or a shard number outside 0 … num_shards − 1."
     if num_shards < 1: raise InputError(f'num_shards {num_shards}: must be 1 or more')
     if not 0 <= shard < num_shards: raise InputError(f'shard {shard}: must be from 0 to {num_shards - 1} (num_shards {num_shards})')
 
+# %% ../../nbs/data/05c_cache.ipynb 25
 def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_failed, progress, refuse_empty=False):
     "`prepare_shard` on a list already read; also returns, for each entry that was not whole and is prepared again, why. `refuse_empty`: raise if none of the shard's clips is cached (`ots_prepare --num_shards` over 1)."
     _check_shard(shard, num_shards)
@@ -119,7 +125,7 @@ def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_fa
                          f'{clip}: {problem[:200]}); each problem is in {_entries(root)}/<clip>.failed.json')
     return counts, redone
 
-# %% ../../nbs/data/05c_cache.ipynb 9
+# %% ../../nbs/data/05c_cache.ipynb 28
 def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of the clips
                   clips: str | Path,  # folder of the clip files (named as `media.find_clip` expects)
                   root: str | Path,  # the cache folder
@@ -133,17 +139,12 @@ def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of t
     "Prepare the entries of one shard of the list, skipping those already done; return counts."
     return _prepare(_read_list(segments_csv), clips, root, settings, shard, num_shards, workers, retry_failed, progress)[0]
 
-# %% ../../nbs/data/05c_cache.ipynb 11
-_CLIP_FIELDS = dict(clip_id=str, ytid=str, start=np.float64, labels=str, fps=np.float64, n_frames=np.int64, duration=np.float64,
-                    audio_start=np.int64, audio_length=np.int64, first_frame=np.int64, frame_count=np.int64)  # index.npz, per clip
-_FRAME_FIELDS = dict(frame_number=np.int64, jpeg_start=np.int64, jpeg_length=np.int64)  # index.npz, per cached frame
-_MANIFEST_FIELDS = ('clip_id', 'ytid', 'start', 'status', 'kind', 'file', 'problem')  # kind: of a failure, 'transient' ones are tried again
-_MERGED = ('audio.u8', 'frames.jpg.bin', 'index.npz', 'manifest.csv', 'cache.json')  # renamed into place in this order
-
+# %% ../../nbs/data/05c_cache.ipynb 30
 def _columns(rows, fields):
     "Rows of tuples as one array per field."
     return {name: np.array([row[k] for row in rows], dtype) for k, (name, dtype) in enumerate(fields.items())}
 
+# %% ../../nbs/data/05c_cache.ipynb 32
 def _failure(record):
     "The (kind, file, problem) of a failure's record for the manifest."
     try:
@@ -152,7 +153,13 @@ def _failure(record):
     except (OSError, ValueError, AttributeError, KeyError, TypeError, IndexError) as e:
         return 'transient', '', f'{record}: not a failure record ots_prepare wrote ({type(e).__name__}: {e}); the next run tries the clip again'
 
-# %% ../../nbs/data/05c_cache.ipynb 12
+# %% ../../nbs/data/05c_cache.ipynb 35
+_CLIP_FIELDS = dict(clip_id=str, ytid=str, start=np.float64, labels=str, fps=np.float64, n_frames=np.int64, duration=np.float64,
+                    audio_start=np.int64, audio_length=np.int64, first_frame=np.int64, frame_count=np.int64)  # index.npz, per clip
+_FRAME_FIELDS = dict(frame_number=np.int64, jpeg_start=np.int64, jpeg_length=np.int64)  # index.npz, per cached frame
+_MANIFEST_FIELDS = ('clip_id', 'ytid', 'start', 'status', 'kind', 'file', 'problem')  # kind: of a failure, 'transient' ones are tried again
+_MERGED = ('audio.u8', 'frames.jpg.bin', 'index.npz', 'manifest.csv', 'cache.json')  # renamed into place in this order
+
 def _write_merged(listed, root, settings, notes):
     "Merge the entries of `listed` into `root`'s files (its writer lock held); return the counts and the manifest's rows."
     for leftover in (path for name in _MERGED for path in root.glob(f'.{name}.*.tmp')): leftover.unlink(missing_ok=True)  # a merge killed before its renames
@@ -188,7 +195,7 @@ def _write_merged(listed, root, settings, notes):
         for path in temporary.values(): path.unlink(missing_ok=True)
     return counts, manifest
 
-# %% ../../nbs/data/05c_cache.ipynb 13
+# %% ../../nbs/data/05c_cache.ipynb 37
 def _merge(listed, root, notes=None):
     "`merge_cache` on a list already read; also returns the manifest's rows. `notes`: a remark for the row of a clip prepared."
     root = Path(root)
@@ -201,14 +208,14 @@ def _merge(listed, root, notes=None):
                          f'{clip}: {problem[:200]}); every problem is in {root/"manifest.csv"}')
     return counts, manifest
 
-# %% ../../nbs/data/05c_cache.ipynb 14
+# %% ../../nbs/data/05c_cache.ipynb 40
 def merge_cache(segments_csv: str | Path,  # the segment list the entries were prepared from
                 root: str | Path,  # the cache folder
                 ) -> dict:
     "Merge the prepared entries of all shards into the cache's files and write its manifest; return counts."
     return _merge(_read_list(segments_csv), root)[0]
 
-# %% ../../nbs/data/05c_cache.ipynb 16
+# %% ../../nbs/data/05c_cache.ipynb 42
 def prepare_cache(segments_csv: str | Path,  # AudioSet-format segment list of the clips
                   clips: str | Path,  # folder of the clip files (named as `media.find_clip` expects)
                   root: str | Path,  # the cache folder to create or finish

@@ -28,6 +28,7 @@ def _merge_again(root, problem):
     "The `InputError` of a cache whose merged files are damaged: what is wrong, and the command that rewrites them."
     return InputError(f'{root}: {problem}; merge its entries again (ots_prepare <segments.csv> <clips> {root} --merge)')
 
+# %% ../../nbs/data/05b_clip_cache.ipynb 11
 def _read_summary(root):
     "The cache.json of a complete cache in this library's format."
     if not root.is_dir(): raise InputError(f'{root}: no such cache folder (make one with ots_prepare)')
@@ -41,6 +42,7 @@ def _read_summary(root):
                          f'(ots_prepare <segments.csv> <clips> {root} --merge) or prepare it anew')
     return summary
 
+# %% ../../nbs/data/05b_clip_cache.ipynb 14
 def _read_index(root, summary):
     "The arrays of index.npz, once the merged files are checked against the counts cache.json records."
     try:
@@ -53,7 +55,7 @@ def _read_index(root, summary):
         if size != summary.get(count): raise _merge_again(root, f'{name} {"is missing" if size is None else f"holds {size:,} bytes"} where cache.json says {summary.get(count)} bytes')
     return arrays
 
-# %% ../../nbs/data/05b_clip_cache.ipynb 10
+# %% ../../nbs/data/05b_clip_cache.ipynb 17
 class ClipCache:
     "A prepared training cache opened read-only (memory-mapped); safe to use from DataLoader workers."
     def __init__(self, root: str | Path,  # the cache folder written by `ots_prepare`
@@ -76,38 +78,42 @@ class ClipCache:
             self._maps = (os.getpid(), open_map('audio.u8'), open_map('frames.jpg.bin'))
         return self._maps[1:]
 
-# %% ../../nbs/data/05b_clip_cache.ipynb 14
+# %% ../../nbs/data/05b_clip_cache.ipynb 21
 @patch
 def ytid(self: ClipCache, clip: int,  # clip number, 0 <= clip < len(cache)
          ) -> str:
     "The YouTube id of the clip's video, as the segment list gives it."
     return str(self._index['ytid'][clip])
 
+# %% ../../nbs/data/05b_clip_cache.ipynb 25
 @patch
 def start(self: ClipCache, clip: int,  # clip number
           ) -> float:
     "The segment's start, seconds into the video, as the segment list gives it."
     return float(self._index['start'][clip])
 
+# %% ../../nbs/data/05b_clip_cache.ipynb 28
 @patch
 def labels(self: ClipCache, clip: int,  # clip number
            ) -> list[str]:
     "AudioSet label ids (mids) of the clip, as the segment list gives them."
     return [label for label in str(self._index['labels'][clip]).split(',') if label]
 
-# %% ../../nbs/data/05b_clip_cache.ipynb 20
+# %% ../../nbs/data/05b_clip_cache.ipynb 31
 @patch
 def fps(self: ClipCache, clip: int,  # clip number
         ) -> float:
     "The source video's frame rate."
     return float(self._index['fps'][clip])
 
+# %% ../../nbs/data/05b_clip_cache.ipynb 34
 @patch
 def duration(self: ClipCache, clip: int,  # clip number
              ) -> float:
     "Seconds of audio available, from the video's first frame."
     return float(self._index['duration'][clip])
 
+# %% ../../nbs/data/05b_clip_cache.ipynb 37
 @patch
 def frame_numbers(self: ClipCache, clip: int,  # clip number
                   ) -> np.ndarray:  # (K,) int64; frame n is on screen from n / fps s after the first frame
@@ -115,7 +121,7 @@ def frame_numbers(self: ClipCache, clip: int,  # clip number
     first, count = self._index['first_frame'][clip], self._index['frame_count'][clip]
     return self._index['frame_number'][first:first + count]
 
-# %% ../../nbs/data/05b_clip_cache.ipynb 26
+# %% ../../nbs/data/05b_clip_cache.ipynb 41
 @patch
 def frame(self: ClipCache, clip: int,  # clip number
           index: int,  # which of the clip's cached frames, 0 <= index < len(frame_numbers(clip))
@@ -127,7 +133,7 @@ def frame(self: ClipCache, clip: int,  # clip number
     try: return decode_jpeg(torch.from_numpy(np.array(self._memory_maps()[1][start:start + length])))
     except RuntimeError as error: raise _merge_again(self.root, f'frames.jpg.bin: frame {index} of {self.clip_ids[clip]} cannot be decoded ({error})') from None
 
-# %% ../../nbs/data/05b_clip_cache.ipynb 30
+# %% ../../nbs/data/05b_clip_cache.ipynb 45
 @patch
 def audio_codes(self: ClipCache, clip: int,  # clip number
                 start: float,  # s after the video's first frame (may be negative)
@@ -141,6 +147,7 @@ def audio_codes(self: ClipCache, clip: int,  # clip number
     if lo < hi: window[lo - first:hi - first] = self._memory_maps()[0][stored + lo:stored + hi]
     return window
 
+# %% ../../nbs/data/05b_clip_cache.ipynb 49
 @patch
 def audio(self: ClipCache, clip: int,  # clip number
           start: float,  # s after the video's first frame (may be negative)
@@ -149,7 +156,7 @@ def audio(self: ClipCache, clip: int,  # clip number
     "Mono audio from `start` for `duration` seconds, zero where it runs outside the clip."
     return MU_LAW_VALUES[self.audio_codes(clip, start, duration)]
 
-# %% ../../nbs/data/05b_clip_cache.ipynb 38
+# %% ../../nbs/data/05b_clip_cache.ipynb 54
 @patch
 def content_digest(self: ClipCache) -> str:  # SHA-256, hex
     "A digest of what the cache holds: its settings and every array of its index."

@@ -31,13 +31,13 @@ VIDEO_FORMAT = 'bv*[height<=360][vcodec^=avc1]+ba[acodec^=mp4a]/b[height<=360]/b
 PARTIAL_DIR = '.partial'  # sub-folder of the output folder for downloads in progress
 FAILURES_CSV = 'download_failures.csv'  # manifest of failures, in the output folder
 
-# %% ../../nbs/data/02_download.ipynb 8
+# %% ../../nbs/data/02_download.ipynb 9
 def segment_url(ytid: str,  # YouTube id
                 ) -> str:
     "The YouTube watch URL of a video."
     return YOUTUBE_URL + check_ytid(ytid)
 
-# %% ../../nbs/data/02_download.ipynb 10
+# %% ../../nbs/data/02_download.ipynb 11
 def yt_dlp_command(segment: Segment,  # the segment to fetch
                    partial_dir: str | Path,  # folder yt-dlp writes into (made absolute)
                    yt_dlp: str = 'yt-dlp',  # the yt-dlp executable
@@ -54,11 +54,11 @@ def yt_dlp_command(segment: Segment,  # the segment to fetch
             '--ffmpeg-location', ffmpeg, '--output', str(output),
             *extra_args, '--', segment_url(segment.ytid)]
 
-# %% ../../nbs/data/02_download.ipynb 13
+# %% ../../nbs/data/02_download.ipynb 14
 class MissingToolError(InputError):
     "yt-dlp or ffmpeg is not installed (or not where an option said)."
 
-# %% ../../nbs/data/02_download.ipynb 14
+# %% ../../nbs/data/02_download.ipynb 17
 _INSTALL = {'yt-dlp': 'pip install yt-dlp', 'ffmpeg': 'apt install ffmpeg, brew install ffmpeg or conda install ffmpeg'}
 
 def find_tools(yt_dlp: str = 'yt-dlp',  # yt-dlp executable: a name on the PATH or a path
@@ -71,7 +71,7 @@ def find_tools(yt_dlp: str = 'yt-dlp',  # yt-dlp executable: a name on the PATH 
     if missing: raise MissingToolError('downloading AudioSet clips needs ' + ' and '.join(missing))
     return found['yt-dlp'], found['ffmpeg']
 
-# %% ../../nbs/data/02_download.ipynb 17
+# %% ../../nbs/data/02_download.ipynb 20
 TRANSIENT_PATTERNS = (r'timed? ?out', r'temporary failure', r'name or service not known', r'nodename nor servname',
                       r'no address associated', r'getaddrinfo', r'failed to resolve', r'network is unreachable',
                       r'no route to host', r'connection (?:refused|reset|aborted)', r'remote end closed', r'unable to connect',
@@ -91,7 +91,7 @@ def failure_kind(message: str,  # what yt-dlp and its ffmpeg printed on stderr, 
     "'permanent' if `message` says the video will not come, else 'transient' (worth trying again)."
     return 'permanent' if _PERMANENT.search(message) and not _TRANSIENT.search(message) else 'transient'
 
-# %% ../../nbs/data/02_download.ipynb 19
+# %% ../../nbs/data/02_download.ipynb 22
 class DownloadError(RuntimeError):
     "A segment that could not be fetched; the message is the reason, `kind` says whether it may work next time."
     def __init__(self, reason: str,  # what went wrong
@@ -100,7 +100,7 @@ class DownloadError(RuntimeError):
         super().__init__(reason)
         self.kind = kind or failure_kind(reason)
 
-# %% ../../nbs/data/02_download.ipynb 20
+# %% ../../nbs/data/02_download.ipynb 25
 class _Processes:
     "Runs commands, each in its own process group, and can kill all that are still running."
     def __init__(self): self.running, self.lock, self.stopped = set(), threading.Lock(), False
@@ -130,14 +130,16 @@ class _Processes:
             self.stopped = True
             for process in self.running: self._kill(process)
 
-# %% ../../nbs/data/02_download.ipynb 21
+# %% ../../nbs/data/02_download.ipynb 28
 def _reason(returncode, stderr):
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     return (lines[-1] if lines else f'yt-dlp exited with status {returncode}')[:500]
 
+# %% ../../nbs/data/02_download.ipynb 31
 def _remove_partials(partial_dir, name):
     for leftover in partial_dir.glob(f'{name}.*'): leftover.unlink()
 
+# %% ../../nbs/data/02_download.ipynb 34
 def download_segment(segment: Segment,  # the segment to fetch
                      out_dir: str | Path,  # folder of finished clips
                      yt_dlp: str = 'yt-dlp',  # yt-dlp executable
@@ -164,7 +166,7 @@ def download_segment(segment: Segment,  # the segment to fetch
     finally: _remove_partials(partial_dir, name)
     return out_dir/f'{name}.mp4'
 
-# %% ../../nbs/data/02_download.ipynb 25
+# %% ../../nbs/data/02_download.ipynb 38
 @dataclass
 class DownloadReport:
     "What a `download_segments` run did."
@@ -184,7 +186,7 @@ class DownloadReport:
                 f'({len(self.transient)} may work on a later run), {len(self.skipped_failed)} permanent failures of earlier '
                 f'runs skipped; failures listed in {self.manifest}')
 
-# %% ../../nbs/data/02_download.ipynb 27
+# %% ../../nbs/data/02_download.ipynb 40
 _MANIFEST_FIELDS = ['clip_id', 'ytid', 'start_seconds', 'end_seconds', 'kind', 'reason']
 _NOT_A_MANIFEST = 'not a failures list written by ots_download: move it away (the next run lists the failures again)'
 
@@ -203,6 +205,7 @@ def read_failures(out_dir: str | Path,  # the output folder of a download
         if row.get('kind') not in FAILURE_KINDS: row['kind'] = failure_kind(row['reason'] or '')  # a manifest from before the kinds
     return {row['clip_id']: row for row in rows}
 
+# %% ../../nbs/data/02_download.ipynb 42
 def _write_failures(out_dir, rows):
     def write(temporary):
         with open(temporary, 'w', newline='', encoding='utf-8') as f:
@@ -210,7 +213,7 @@ def _write_failures(out_dir, rows):
             writer.writeheader(); writer.writerows(rows[k] for k in sorted(rows))
     return atomic_write(Path(out_dir)/FAILURES_CSV, write)
 
-# %% ../../nbs/data/02_download.ipynb 29
+# %% ../../nbs/data/02_download.ipynb 45
 def download_segments(segments: Sequence[Segment],  # the segments to fetch
                       out_dir: str | Path,  # folder of finished clips (made if missing)
                       jobs: int = 4,  # downloads at once

@@ -27,7 +27,7 @@ def _check_one_file_per_name(folder: Path, videos: list[Path]):
     if twice: raise InputError(f'{folder}: {" and ".join(twice[0])} are two videos of one name (a segment list names a video without its suffix); '
                                f'rename or remove all but one' + (f' ({len(twice) - 1} more names like it)' if len(twice) > 1 else ''))
 
-# %% ../../nbs/data/03_own_videos.ipynb 7
+# %% ../../nbs/data/03_own_videos.ipynb 9
 def folder_segments(folder: str | Path,  # a folder of videos (mp4, webm, mkv, …), each named <name>.<ext>
                     labels: Mapping[str, Sequence[str]],  # video name (file stem) → its classes: AudioSet names or ids
                     segment_seconds: float = 10.0,  # length of a segment (AudioSet's: 10 s)
@@ -60,7 +60,7 @@ def folder_segments(folder: str | Path,  # a folder of videos (mp4, webm, mkv, �
                          '(a clip named <name>_<start ms> is taken first); rename that video')
     return segments, unusable
 
-# %% ../../nbs/data/03_own_videos.ipynb 9
+# %% ../../nbs/data/03_own_videos.ipynb 11
 def write_segments(segments: Sequence[Segment],  # the segments, e.g. from `folder_segments`
                    path: str | Path,  # the CSV to write (atomically)
                   ) -> Path:
@@ -70,7 +70,7 @@ def write_segments(segments: Sequence[Segment],  # the segments, e.g. from `fold
     atomic_write_text(Path(path), '\n'.join(rows) + '\n')
     return Path(path)
 
-# %% ../../nbs/data/03_own_videos.ipynb 17
+# %% ../../nbs/data/03_own_videos.ipynb 19
 def read_video_labels(path: str | Path,  # a CSV: video name, then its classes separated by ';' (names or ids)
                      ) -> dict[str, list[str]]:
     "Each video's classes from a labels CSV."

@@ -54,7 +54,7 @@ def _handed_over(batch: tuple, ready: torch.cuda.Event) -> tuple:
         if isinstance(t, torch.Tensor) and t.is_cuda: t.record_stream(stream)
     return batch
 
-# %% ../../nbs/data/06_sampling.ipynb 13
+# %% ../../nbs/data/06_sampling.ipynb 14
 @delegates(but=['dataset', 'batch_size', 'shuffle', 'indexed', *DataLoader._methods])  # fastai's loader options, not its hooks
 class AVCDataLoader(DataLoader):
     "Batches (frames, waveforms, labels) of AVC pairs, drawn afresh from `sampler` on each training pass."
@@ -116,7 +116,7 @@ class AVCDataLoader(DataLoader):
         settings = {name: getattr(self, name) for name in self._settings.split(',')}
         return super().new(dataset, cls, **{**settings, 'n': self.n, 'after_batch': list(self.after_batch.fs), **kwargs})
 
-# %% ../../nbs/data/06_sampling.ipynb 26
+# %% ../../nbs/data/06_sampling.ipynb 27
 def _check_split(train, fraction, held_out):
     "Refuse a held-out `fraction` of `train`'s videos that leaves either side without clips of two videos."
     ytids = np.array([train.ytid(c) for c in range(len(train))], dtype=object)
@@ -127,6 +127,7 @@ def _check_split(train, fraction, held_out):
     raise InputError(f'{train.root}: holding out a fraction {fraction} of its {training + validation} videos (audioset.in_val_split) leaves {training} '
                      f'for training and {validation} for validation, and each side needs clips of 2 videos or more (a negative pairs two): {advice}')
 
+# %% ../../nbs/data/06_sampling.ipynb 30
 class _TrainingOnly(DataLoaders):
     "`DataLoaders` without a validation loader: asking for one raises an `InputError` that says what to pass."
     def __init__(self, *loaders, path='.', device=None, why=''):
@@ -137,7 +138,7 @@ class _TrainingOnly(DataLoaders):
         if i not in (0, -1): raise InputError(self.why)
         return super().__getitem__(i)
 
-# %% ../../nbs/data/06_sampling.ipynb 27
+# %% ../../nbs/data/06_sampling.ipynb 33
 def avc_dataloaders(train,  # the training `ClipCache`
                     valid=VAL_FRACTION,  # the validation `ClipCache`, or the fraction of `train`'s videos to hold out (0: no validation)
                     bs: int = 128,  # pairs per batch
@@ -178,7 +179,7 @@ def avc_dataloaders(train,  # the training `ClipCache`
                                                           f'ClipCache as valid, or the fraction of its videos to hold out, such as {VAL_FRACTION}')
     return DataLoaders(*loaders, device=device)
 
-# %% ../../nbs/data/06_sampling.ipynb 37
+# %% ../../nbs/data/06_sampling.ipynb 43
 def show_avc_batch(dl: AVCDataLoader,  # the loader the batch came from (for its plan and transforms)
                    max_n: int = 8,  # pairs to show
                    ncols: int = 4,  # pairs per row

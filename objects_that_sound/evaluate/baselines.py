@@ -29,10 +29,12 @@ def _lattice_sums(values, corners):
     table[1:, 1:] = values.cumsum(0).cumsum(1)
     return table[np.ix_(corners, corners)]
 
+# %% ../../nbs/evaluate/01b_baselines.ipynb 13
 def _box_sums(table, first, last):
     "(P, P) sums over the lattice's boxes, rows first[p] to last[p] and columns first[q] to last[q], from its summed-area table."
     return table[np.ix_(last, last)] - table[np.ix_(first, last)] - table[np.ix_(last, first)] + table[np.ix_(first, first)]
 
+# %% ../../nbs/evaluate/01b_baselines.ipynb 16
 def best_box(annotations,  # the training set's `Annotation`s: a list, or a dict (its values)
              grid: int = 16,  # the lattice: corners at k / grid of the frame, k = 0 … grid
              size: int = FRAME_SIZE,  # side of the maps
@@ -51,7 +53,7 @@ def best_box(annotations,  # the training set's `Annotation`s: a list, or a dict
     rows, columns = np.unravel_index(np.argmax(total), total.shape)
     return fractions[[first[columns], first[rows], last[columns], last[rows]]], float(total[rows, columns] / len(annotations))
 
-# %% ../../nbs/evaluate/01b_baselines.ipynb 14
+# %% ../../nbs/evaluate/01b_baselines.ipynb 20
 def box_map(box,  # [x1, y1, x2, y2] as fractions of the frame
             size: int = FRAME_SIZE,  # side of the map
             ) -> np.ndarray:  # (size, size): ≥ 1 inside, ≤ −1 outside
@@ -63,7 +65,7 @@ def box_map(box,  # [x1, y1, x2, y2] as fractions of the frame
     inside = np.minimum(depth(y1, y2)[:, None], depth(x1, x2)[None, :])  # (size, size), > 0 inside
     return np.where(inside > 0, inside, -np.hypot(gap(y1, y2)[:, None], gap(x1, x2)[None, :]))
 
-# %% ../../nbs/evaluate/01b_baselines.ipynb 17
+# %% ../../nbs/evaluate/01b_baselines.ipynb 23
 def localization_rules(train_annotations=None,  # a training set's annotations: a list or a dict; None: the median rule alone
                        size: int = FRAME_SIZE,  # side of the maps
                        ) -> dict[str, float]:  # rule name → share of pixels kept
@@ -72,7 +74,7 @@ def localization_rules(train_annotations=None,  # a training set's annotations: 
     if train_annotations is not None: rules['box area'] = mean_box_area(train_annotations, size)
     return rules
 
-# %% ../../nbs/evaluate/01b_baselines.ipynb 19
+# %% ../../nbs/evaluate/01b_baselines.ipynb 25
 def _cells(row):
     "One row's numbers keyed (rule, metric); a number that no rule changes keyed ('', name)."
     cells = {}
@@ -81,6 +83,7 @@ def _cells(row):
         else: cells[('', name)] = value
     return cells
 
+# %% ../../nbs/evaluate/01b_baselines.ipynb 27
 def rows_to_table(rows: dict[str, dict],  # row name → its metrics as `localization_metrics` gives them (and metrics.json keeps them)
                   ) -> pd.DataFrame:  # one row each; columns (rule, metric)
     "A localization table with columns (rule, metric), '' as the rule of pointing, peak on silent and n."
@@ -88,6 +91,7 @@ def rows_to_table(rows: dict[str, dict],  # row name → its metrics as `localiz
     table.columns = pd.MultiIndex.from_tuples(table.columns, names=['rule', 'metric'])
     return table
 
+# %% ../../nbs/evaluate/01b_baselines.ipynb 29
 def table_to_rows(table: pd.DataFrame,  # a table of `rows_to_table` (or `localization_table`)
                   ) -> dict[str, dict]:  # row name → {'pointing': …, 'peak on silent': …, rule: {metric: …}, 'n': …}
     "The rows of a localization table as `localization_metrics` gives them, plain Python numbers (for JSON)."
@@ -99,7 +103,7 @@ def table_to_rows(table: pd.DataFrame,  # a table of `rows_to_table` (or `locali
             else: rows[name][metric] = value
     return rows
 
-# %% ../../nbs/evaluate/01b_baselines.ipynb 21
+# %% ../../nbs/evaluate/01b_baselines.ipynb 32
 def localization_table(heatmaps,  # the method's heatmaps, as `localization_metrics` takes them
                        annotations,  # their annotations, likewise
                        train_annotations=None,  # a training set's annotations: the box-area rule and the best box (both left out if None)

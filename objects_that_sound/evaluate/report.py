@@ -35,11 +35,12 @@ def _class_recall(database, embeddings):
             for name, (query, target) in QUERY_TYPES.items()}
     return pd.DataFrame(rows).T
 
-# %% ../../nbs/evaluate/04_report.ipynb 7
+# %% ../../nbs/evaluate/04_report.ipynb 9
 def _column_name(column):
     "A column's name for a Markdown header: (rule, metric) as 'rule: metric', or the metric alone when no rule changes it."
     return ': '.join(str(part) for part in column if part != '') if isinstance(column, tuple) else str(column)
 
+# %% ../../nbs/evaluate/04_report.ipynb 11
 def markdown_table(table: pd.DataFrame,  # rows × columns; columns may be pairs (rule, metric), as a localization table's
                    digits: int = 3,  # decimals shown
                    ) -> str:
@@ -49,11 +50,12 @@ def markdown_table(table: pd.DataFrame,  # rows × columns; columns may be pairs
     counts = {c: named[c].map(lambda v: '' if pd.isna(v) else str(int(v))) for c in named if is_count(named[c])}  # whole numbers as such
     return named.assign(**counts).to_markdown(floatfmt=f'.{digits}f')
 
-# %% ../../nbs/evaluate/04_report.ipynb 10
+# %% ../../nbs/evaluate/04_report.ipynb 14
 PAPER_TABLE1 = pd.DataFrame({'im-im': [.407, .567, .578, .604], 'im-aud': [.407, .418, .531, .561],
                              'aud-im': [.407, .385, .560, .587], 'aud-aud': [.407, .653, .649, .665]},
                             index=['random', 'L3-Net', 'L3-Net + CCA', 'AVE-Net'])  # nDCG@30, the paper's Table 1 (AudioSet-Instruments)
 
+# %% ../../nbs/evaluate/04_report.ipynb 17
 def table1(retrieval: dict[str, dict],  # network → its retrieval table as in metrics.json: query type → {'nDCG@30': …, 'random': …}
            paper: bool = True,  # add the paper's rows, marked "(paper)"
           ) -> pd.DataFrame:
@@ -64,7 +66,7 @@ def table1(retrieval: dict[str, dict],  # network → its retrieval table as in 
     ours = pd.DataFrame(rows).T[list(QUERY_TYPES)]
     return pd.concat([ours, PAPER_TABLE1.rename(index=lambda row: f'{row} (paper)')]) if paper else ours
 
-# %% ../../nbs/evaluate/04_report.ipynb 12
+# %% ../../nbs/evaluate/04_report.ipynb 19
 def plot_table(table: pd.DataFrame,  # rows × columns of numbers
                title: str = '',  # above the table
                digits: int = 3,  # decimals shown
@@ -79,7 +81,7 @@ def plot_table(table: pd.DataFrame,  # rows × columns of numbers
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/evaluate/04_report.ipynb 14
+# %% ../../nbs/evaluate/04_report.ipynb 21
 _RULE_TEXTS = {'median': "**median** keeps the top {:.0%} of its pixels, the literature's rule (LVS, Chen et al. CVPR 2021; EZ-VSL, Mo & Morgado ECCV 2022)",
                'box area': '**box area** keeps the top {:.1%}, the mean share of the frame covered by the sounding objects of the training clips'}
 
@@ -101,7 +103,7 @@ def _localization_report(tables, boxes):
     for name, table in tables.items(): lines += [f'### {name}', '', table.pipe(markdown_table), '']
     return lines
 
-# %% ../../nbs/evaluate/04_report.ipynb 15
+# %% ../../nbs/evaluate/04_report.ipynb 24
 def _database(trained: TrainedRun, cache: ClipCache, out: Path, seed: int, device) -> RetrievalDatabase:
     "The test clips' database: the one saved in `out` if these weights, clips, seed and input sizes made it, else embedded again and saved."
     path, wanted = out/'database.pt', dict(weights=trained.digest, seed=seed, image_size=trained.image_size, resize=trained.resize, sample_rate=cache.sample_rate)
@@ -112,6 +114,7 @@ def _database(trained: TrainedRun, cache: ClipCache, out: Path, seed: int, devic
     database.save(path)
     return database
 
+# %% ../../nbs/evaluate/04_report.ipynb 26
 def _retrieval_tables(trained: TrainedRun, database: RetrievalDatabase, train_cache, seed: int, device) -> dict[str, pd.DataFrame]:
     "Table 1's rows: the network's own embeddings, and, for a network whose two embeddings share no space (L³-Net), after CCA fitted on `train_cache`."
     network, name = trained.network, type(trained.network).__name__
@@ -122,7 +125,7 @@ def _retrieval_tables(trained: TrainedRun, database: RetrievalDatabase, train_ca
         tables[f'{name} + CCA'] = retrieval_table(database, project=lambda v, a: (projection.vision(v), projection.audio(a)), device=device)
     return tables
 
-# %% ../../nbs/evaluate/04_report.ipynb 16
+# %% ../../nbs/evaluate/04_report.ipynb 28
 def _report_lines(metrics: dict, tables: dict, class_table: pd.DataFrame, localization: dict, figures: dict, segments) -> list[str]:
     "report.md, line by line: retrieval tables, Table 1's layout, class retrieval, localization, the figures."
     lines = [f"# Evaluation of `{metrics['run']}`", '', f"{metrics['network']} on {metrics['clips']} test clips of `{metrics['cache']}`"
@@ -139,7 +142,7 @@ def _report_lines(metrics: dict, tables: dict, class_table: pd.DataFrame, locali
     if localization: lines += _localization_report(localization, metrics['localization_boxes'])
     return lines + [f'![{name}]({name})' for name in figures]
 
-# %% ../../nbs/evaluate/04_report.ipynb 17
+# %% ../../nbs/evaluate/04_report.ipynb 31
 def _checked_device(device: str | torch.device) -> torch.device:
     "`device` as a torch device, refused in one line if torch does not know it or this machine lacks it."
     try: device = torch.device(device)
@@ -149,7 +152,7 @@ def _checked_device(device: str | torch.device) -> torch.device:
         raise InputError(f'device {device}: this machine has ' + (f'{gpus} GPU(s) torch can use, cuda:0 to cuda:{gpus - 1}' if gpus else 'no GPU torch can use; give cpu'))
     return device
 
-# %% ../../nbs/evaluate/04_report.ipynb 18
+# %% ../../nbs/evaluate/04_report.ipynb 33
 def evaluate_run(run: str | Path,  # a training run folder (settings.json, models/final.pth)
                  cache: ClipCache | str | Path,  # the test clips
                  out: str | Path,  # folder for metrics.json, the figures and report.md

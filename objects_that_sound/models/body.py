@@ -31,19 +31,22 @@ class ConvNetConfig:
     first_padding: tuple[int, int]  # padding of conv1_1, (rows, columns)
     layers: tuple = CONVNET_LAYERS
 
+# %% ../../nbs/models/01_body.ipynb 9
 VISION_CONVNET = ConvNetConfig(in_channels=3, first_padding=(1, 1))
 AUDIO_CONVNET = ConvNetConfig(in_channels=1, first_padding=(0, 1))
 
-# %% ../../nbs/models/01_body.ipynb 8
+# %% ../../nbs/models/01_body.ipynb 11
 def conv_block(in_channels: int, out_channels: int, stride: int = 1, padding=1) -> nn.Sequential:
     "3×3 convolution, BatchNorm, ReLU: the paper's only kind of convolution layer."
     return nn.Sequential(nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=padding, bias=False),
                          nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True))
 
+# %% ../../nbs/models/01_body.ipynb 14
 def scaled_channels(channels: int, width: float) -> int:
     "The number of channels of a layer in a network `width` times as wide as the paper's."
     return max(4, round(channels * width))
 
+# %% ../../nbs/models/01_body.ipynb 17
 def convnet(config: ConvNetConfig,  # which ConvNet: `VISION_CONVNET` or `AUDIO_CONVNET`
             width: float = 1.0,  # channel multiplier: 1 is the paper's network, 0.25 a laptop-sized one
             stride: int | None = None,  # largest stride of the final map; None: the configuration's (16); 8: the last pool left out
@@ -65,7 +68,7 @@ def convnet(config: ConvNetConfig,  # which ConvNet: `VISION_CONVNET` or `AUDIO_
         channels = out_channels
     return nn.Sequential(layers)
 
-# %% ../../nbs/models/01_body.ipynb 14
+# %% ../../nbs/models/01_body.ipynb 23
 class AVCNetwork(nn.Module):
     "The body the three networks share: the log-spectrogram and the vision and audio ConvNets. A subclass adds the head."
     localizes = False  # whether it maps where in the frame the sound is (`heatmap`): AVOL-Net does
@@ -99,7 +102,7 @@ class AVCNetwork(nn.Module):
         "The paper's output: 2-way AVC logits of aligned frames and sounds, (B, 2); index 1 = corresponds."
         return self.correspondence_logits(*self(image, waveform))
 
-# %% ../../nbs/models/01_body.ipynb 20
+# %% ../../nbs/models/01_body.ipynb 29
 @patch
 def listen_at(self: AVCNetwork,
               sample_rate: int,  # Hz of the waveforms it will be given
@@ -109,7 +112,7 @@ def listen_at(self: AVCNetwork,
     self.log_spectrogram.input_sample_rate = sample_rate
     return self
 
-# %% ../../nbs/models/01_body.ipynb 23
+# %% ../../nbs/models/01_body.ipynb 32
 @patch
 def frame_embedding(self: AVCNetwork,
                     image: torch.Tensor,  # (B, 3, H, W) normalised frames
@@ -117,12 +120,13 @@ def frame_embedding(self: AVCNetwork,
     "One embedding per frame, as retrieval compares them."
     return self.vision_embedding(image)
 
+# %% ../../nbs/models/01_body.ipynb 35
 @patch
 def heatmap(self: AVCNetwork, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
     "Where in each frame the sound is, (B, h, w) in [0, 1]: only a network that `localizes` has one."
     raise NotImplementedError(f'{type(self).__name__} does not localize (localizes = False): AVOL-Net does')
 
-# %% ../../nbs/models/01_body.ipynb 27
+# %% ../../nbs/models/01_body.ipynb 39
 class EmbeddingHead(nn.Module):
     "Final ConvNet map → embedding: global max-pool, fc1 + ReLU, fc2, optionally L2-normalised. (B, C, H, W) → (B, D)."
     def __init__(self, in_channels: int = 512,  # channels of the ConvNet's final map
@@ -138,7 +142,7 @@ class EmbeddingHead(nn.Module):
         embedding = self.centre(self.fc2(F.relu(self.fc1(pooled))))  # (B, D)
         return F.normalize(embedding, dim=1) if self.normalise else embedding
 
-# %% ../../nbs/models/01_body.ipynb 34
+# %% ../../nbs/models/01_body.ipynb 46
 def count_parameters(network: nn.Module) -> int:
     "The number of learnable parameters of `network`."
     return sum(parameter.numel() for parameter in network.parameters() if parameter.requires_grad)

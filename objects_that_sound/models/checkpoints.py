@@ -47,7 +47,7 @@ class TrainedRun:
     digest: str  # SHA-256 of `model_file`, hex: names the weights
     settings: dict  # everything settings.json records (the preset, the caches, the seed)
 
-# %% ../../nbs/models/05_checkpoints.ipynb 10
+# %% ../../nbs/models/05_checkpoints.ipynb 11
 def _run_settings(folder: Path) -> dict:
     "A run folder's settings.json, checked to have what builds the network."
     path = folder/'settings.json'
@@ -58,7 +58,7 @@ def _run_settings(folder: Path) -> dict:
     if missing: raise InputError(f'{path}: lacks {", ".join(missing)}; not written by train_on_cache')
     return settings
 
-# %% ../../nbs/models/05_checkpoints.ipynb 11
+# %% ../../nbs/models/05_checkpoints.ipynb 14
 def file_sha256(path: str | Path) -> str:
     "SHA-256 of a file's bytes, hex: what names a model file, whatever path reaches it."
     digest = hashlib.sha256()
@@ -66,7 +66,7 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b''): digest.update(block)
     return digest.hexdigest()
 
-# %% ../../nbs/models/05_checkpoints.ipynb 14
+# %% ../../nbs/models/05_checkpoints.ipynb 17
 @patch(cls_method=True)
 def load(cls: TrainedRun,
           folder: str | Path,  # a run folder written by `train_on_cache`

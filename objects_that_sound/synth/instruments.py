@@ -36,14 +36,6 @@ SYNTH_LAYOUT = """SynthInstruments on disk (written by `synth_instruments` / `ot
 <root>/.partial/                      clips being written; a finished clip is renamed into videos/."""
 
 # %% ../../nbs/synth/02_instruments.ipynb 8
-def synth_clip(index: int,  # clip number
-               root: str | Path,  # dataset folder
-               seed: int = 0,  # dataset seed
-               config: SynthConfig = SynthConfig(),  # the knobs
-               ) -> str | None:
-    "Write clip `index` under `root` unless it is there; return None, or the error that stopped it."
-    return _write_planned(plan_clip(index, seed, config), Path(root), config)
-
 def _write_planned(plan, root, config):
     if (root/plan.file).exists(): return None
     try:
@@ -54,13 +46,23 @@ def _write_planned(plan, root, config):
         os.replace(partial_path, root/plan.file)  # not `core.atomic_write`: the muxer needs the name to end in .mp4
     except Exception as e: return f'{plan.file}: {type(e).__name__}: {e}'
 
+# %% ../../nbs/synth/02_instruments.ipynb 11
+def synth_clip(index: int,  # clip number
+               root: str | Path,  # dataset folder
+               seed: int = 0,  # dataset seed
+               config: SynthConfig = SynthConfig(),  # the knobs
+               ) -> str | None:
+    "Write clip `index` under `root` unless it is there; return None, or the error that stopped it."
+    return _write_planned(plan_clip(index, seed, config), Path(root), config)
+
+# %% ../../nbs/synth/02_instruments.ipynb 13
 def _synth_job(index, root, seed, config):
     "Worker: write clip `index` unless it is there; return its ground truth, whether it was written, and the problem."
     plan, root = plan_clip(index, seed, config), Path(root)
     there = (root/plan.file).exists()
     return ground_truth(plan, config), not there, None if there else _write_planned(plan, root, config)
 
-# %% ../../nbs/synth/02_instruments.ipynb 11
+# %% ../../nbs/synth/02_instruments.ipynb 17
 def _write_segments(path, records, seed):
     classes = {r['label'] for r in records}
     lines = [f'# Segments csv created by objects_that_sound.synth.instruments (SynthInstruments, seed {seed})',
@@ -69,6 +71,7 @@ def _write_segments(path, records, seed):
     lines += [f'{r["ytid"]}, {r["start_seconds"]:.3f}, {r["end_seconds"]:.3f}, "{r["label"]}"' for r in records]
     atomic_write_text(path, '\n'.join(lines) + '\n')
 
+# %% ../../nbs/synth/02_instruments.ipynb 19
 def _checked_settings(root, seed, config):
     "The seed and knobs to record in `root`; raise `InputError` if the clips there were made with others."
     path, settings = root/'synth_config.json', dict(seed=seed, **asdict(config))
@@ -82,6 +85,7 @@ def _checked_settings(root, seed, config):
     if changed: raise InputError(f'{path}: the clips in {root} were made with {", ".join(changed)}; give the same settings or use another folder')
     return settings
 
+# %% ../../nbs/synth/02_instruments.ipynb 22
 def _check_nothing_left_out(root, n_clips, seed, config):
     "Refuse a run whose segment lists and ground truth would leave out clips already in `root/videos`."
     there = {p.name for p in (root/'videos').glob('*.mp4')}
@@ -92,7 +96,7 @@ def _check_nothing_left_out(root, n_clips, seed, config):
                          f'(such as {min(left_out)}): the segment lists and ground truth would leave them out; '
                          f'ask for {len(there)} clips or more, or use another folder')
 
-# %% ../../nbs/synth/02_instruments.ipynb 12
+# %% ../../nbs/synth/02_instruments.ipynb 24
 def synth_instruments(root: str | Path,  # dataset folder (created)
                       n_clips: int = 320,  # number of clips
                       seed: int = 0,  # same seed, byte-identical files

@@ -33,7 +33,7 @@ class SynthClass:
     drum_keys: tuple = ()  # GM percussion keys for 'percussion', in training
     shifted_drum_keys: tuple = ()  # GM percussion keys for 'percussion', in the shifted test set
 
-# %% ../../nbs/synth/01_scenes.ipynb 7
+# %% ../../nbs/synth/01_scenes.ipynb 9
 SYNTH_CLASSES = (  # training programs | held-out programs
     SynthClass('Piano', '/m/05r5c', '1f3b9', 'melody', (0, 1, 4), (2, 5), pitches=(48, 84)),  # grand, bright grand, electric | electric grand, FM electric
     SynthClass('Electric guitar', '/m/02sgy', '1f3b8', 'melody', (29, 27), (30, 26), pitches=(40, 76)),  # overdriven, clean | distortion, jazz
@@ -61,7 +61,7 @@ CLUTTER_PICTURES = {'Potted plant': '1fab4', 'Chair': '1fa91', 'Books': '1f4da',
 
 PICTURE_STYLES = ('3d', 'modern', 'flat')  # Fluent Emoji styles: the folders of `objects_that_sound/assets/emoji`
 
-# %% ../../nbs/synth/01_scenes.ipynb 11
+# %% ../../nbs/synth/01_scenes.ipynb 13
 @dataclass(frozen=True)
 class SynthConfig:
     "How SynthInstruments clips look and sound; the defaults make the bundled demo set."
@@ -121,7 +121,7 @@ class SynthConfig:
         return cls(**{**dict(picture_styles=('flat',), timbres='shifted', width=480, height=360, fps=30, sample_rate=44_100,
                              eval_fraction=1.0), **knobs})
 
-# %% ../../nbs/synth/01_scenes.ipynb 14
+# %% ../../nbs/synth/01_scenes.ipynb 16
 _YTID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
 def _ytid(rng, index):
@@ -129,12 +129,13 @@ def _ytid(rng, index):
     if index % 8 == 3: chars[0] = '-'
     return ''.join(chars)
 
-# %% ../../nbs/synth/01_scenes.ipynb 16
+# %% ../../nbs/synth/01_scenes.ipynb 19
 def _timbre(synth_class, timbres):
     "The GM programs (drum kits for percussion) and drum keys `synth_class` is played with under `timbres`."
     if timbres == 'shifted': return synth_class.shifted_programs, synth_class.shifted_drum_keys
     return synth_class.programs[:1] if timbres == 'fixed' else synth_class.programs, synth_class.drum_keys
 
+# %% ../../nbs/synth/01_scenes.ipynb 21
 _PENTATONIC = np.array([0, 2, 4, 7, 9])
 
 def _melody(rng, synth_class, tempo, duration, config):
@@ -150,6 +151,7 @@ def _melody(rng, synth_class, tempo, duration, config):
         t += length
     return events
 
+# %% ../../nbs/synth/01_scenes.ipynb 24
 def _percussion(rng, synth_class, tempo, duration, config):
     eighth, keys = 30 / tempo, _timbre(synth_class, config.timbres)[1]
     bar = [rng.choice(keys, rng.integers(1, min(2, len(keys)) + 1), replace=False) if rng.random() < 0.7 else []
@@ -162,6 +164,7 @@ def _percussion(rng, synth_class, tempo, duration, config):
                                int(rng.integers(config.min_velocity, config.max_velocity + 1))))
     return events
 
+# %% ../../nbs/synth/01_scenes.ipynb 27
 def _strokes(rng, synth_class, tempo, duration, config):
     shortest, longest = (0.35, 1.0) if synth_class.sound == 'hammer' else (0.25, 0.5)
     events, t = [], rng.uniform(0.1, 1)
@@ -171,20 +174,20 @@ def _strokes(rng, synth_class, tempo, duration, config):
         t += length + (rng.uniform(0.02, 0.3) if synth_class.sound == 'hammer' else rng.uniform(0, 0.1))
     return events
 
-_EVENTS = {'melody': _melody, 'percussion': _percussion, 'hammer': _strokes, 'saw': _strokes}
-
-# %% ../../nbs/synth/01_scenes.ipynb 18
+# %% ../../nbs/synth/01_scenes.ipynb 31
 @cache
 def _sprite(stem, style):
     "The Fluent Emoji picture `stem` in `style` as RGBA, cropped to its opaque part."
     picture = Image.open(files('objects_that_sound')/'assets'/'emoji'/style/f'{stem}.webp').convert('RGBA')
     return picture.crop(picture.getchannel('A').getbbox())
 
+# %% ../../nbs/synth/01_scenes.ipynb 33
 @lru_cache(maxsize=1024)
 def _sized_sprite(stem, style, width, height):
     "The picture `stem` in `style` resized to `width` x `height` (cached: a picture takes few sizes in a clip)."
     return _sprite(stem, style).resize((width, height), Image.BILINEAR)
 
+# %% ../../nbs/synth/01_scenes.ipynb 35
 def _track(rng, aspect, config, pulse_scale):
     "(T, 4) integer boxes of one moving picture; `pulse_scale` is (T,) the extra growth at onsets."
     n, (W, H) = round(config.duration * config.fps), (config.width, config.height)
@@ -203,6 +206,7 @@ def _track(rng, aspect, config, pulse_scale):
     x1, y1 = np.round(cx - w / 2), np.round(cy - h / 2)
     return np.stack([x1, y1, x1 + np.maximum(np.round(w), 1), y1 + np.maximum(np.round(h), 1)], 1).astype(int)
 
+# %% ../../nbs/synth/01_scenes.ipynb 38
 def _pulse(onsets, config):
     "(T,) growth factor of the sounding picture: 1 + pulse * exp(-(t - last onset) / pulse_decay)."
     t, onsets = np.arange(round(config.duration * config.fps)) / config.fps, np.asarray(onsets, float)
@@ -211,7 +215,7 @@ def _pulse(onsets, config):
     since = t - onsets[np.maximum(last, 0)]
     return np.where(last >= 0, 1 + config.pulse * np.exp(-since / config.pulse_decay), 1.0)
 
-# %% ../../nbs/synth/01_scenes.ipynb 20
+# %% ../../nbs/synth/01_scenes.ipynb 42
 @dataclass
 class ClipPlan:
     "Everything that decides one SynthInstruments clip, before any pixel or sample is made."
@@ -238,7 +242,12 @@ class ClipPlan:
     @property
     def onsets(self): return sorted({round(e[0], 6) for e in self.events})
 
-# %% ../../nbs/synth/01_scenes.ipynb 21
+# %% ../../nbs/synth/01_scenes.ipynb 44
+def _iou(a, b):
+    inter = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+# %% ../../nbs/synth/01_scenes.ipynb 46
 def _place(rng, synth_class, style, config, placed, pulse_scale):
     "A track for `synth_class` drawn in `style` that starts overlapping the `placed` boxes little (20 tries)."
     aspect = _sprite(synth_class.picture, style).width / _sprite(synth_class.picture, style).height
@@ -247,9 +256,8 @@ def _place(rng, synth_class, style, config, placed, pulse_scale):
         if all(_iou(boxes[0], other[0]) < 0.2 for other in placed): break
     return boxes
 
-def _iou(a, b):
-    inter = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+# %% ../../nbs/synth/01_scenes.ipynb 49
+_EVENTS = {'melody': _melody, 'percussion': _percussion, 'hammer': _strokes, 'saw': _strokes}
 
 def plan_clip(index: int,  # clip number in the dataset, from 0
               seed: int = 0,  # dataset seed
@@ -296,7 +304,7 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
     return ClipPlan(index, seed, ytid, start, split, synth_class, float(tempo), events,
                     float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background, program, tilt_db)
 
-# %% ../../nbs/synth/01_scenes.ipynb 26
+# %% ../../nbs/synth/01_scenes.ipynb 54
 def ground_truth(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  ) -> dict:
@@ -311,7 +319,7 @@ def ground_truth(plan: ClipPlan,  # the clip
                               boxes=o['boxes'].tolist()) for o in plan.objects],
                 clutter=[dict(name=c['name'], style=c['style'], box=c['box']) for c in plan.clutter])
 
-# %% ../../nbs/synth/01_scenes.ipynb 29
+# %% ../../nbs/synth/01_scenes.ipynb 57
 def _background(plan, config):
     "The clip's background with its clutter pictures pasted on, an RGBA image."
     W, H, b = config.width, config.height, plan.background
@@ -331,6 +339,7 @@ def _background(plan, config):
         canvas.alpha_composite(_sized_sprite(item['picture'], item['style'], x2 - x1, y2 - y1), (x1, y1))
     return canvas
 
+# %% ../../nbs/synth/01_scenes.ipynb 60
 def render_frames(plan: ClipPlan,  # the clip
                   config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                   ) -> np.ndarray:
@@ -345,7 +354,7 @@ def render_frames(plan: ClipPlan,  # the clip
         frames[k] = np.asarray(frame.convert('RGB'))
     return frames
 
-# %% ../../nbs/synth/01_scenes.ipynb 31
+# %% ../../nbs/synth/01_scenes.ipynb 62
 def show_ground_truth(record: dict,  # a clip's ground truth (`ground_truth`, or a line of ground_truth.jsonl)
                       frame: np.ndarray,  # (H, W, 3) the clip's frame number `k`
                       k: int = 0,  # frame number

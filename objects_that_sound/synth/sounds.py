@@ -25,17 +25,14 @@ _SOUNDFONT_RATE = 48_000  # Hz: midirenderer renders the SoundFont at this rate
 def _soundfont():
     return (Path(pretty_midi.__file__).parent/'TimGM6mb.sf2').read_bytes()
 
-_TOOL_SOUNDS = {  # the tools' synthesis parameters: (low, high) ranges drawn per clip, the click's decay (s) fixed; held out disjoint from training
-    'train': dict(modes=(600, 5000), decays=(0.03, 0.25), click=0.004, band=(800, 2500), band_ratio=(2, 4), rasp=(40, 90)),
-    'shifted': dict(modes=(150, 550), decays=(0.008, 0.025), click=0.0015, band=(2600, 5000), band_ratio=(1.3, 1.9), rasp=(100, 180)),
-}
-
+# %% ../../nbs/synth/01a_sounds.ipynb 11
 def _resampled(sound, rate):
     "`sound` rendered at the SoundFont's rate, at `rate` Hz: its spectrum cut (or zero-padded) by the FFT."
     if rate == _SOUNDFONT_RATE: return sound
     n = round(len(sound) * rate / _SOUNDFONT_RATE)
     return (np.fft.irfft(np.fft.rfft(sound), n) * (n / len(sound))).astype(np.float32)
 
+# %% ../../nbs/synth/01a_sounds.ipynb 14
 def _render_midi(plan, n, sample_rate):
     midi = pretty_midi.PrettyMIDI(initial_tempo=plan.tempo)
     instrument = pretty_midi.Instrument(program=plan.program, is_drum=plan.synth_class.sound == 'percussion')
@@ -47,6 +44,12 @@ def _render_midi(plan, n, sample_rate):
         stereo = np.frombuffer(w.readframes(w.getnframes()), np.int16).reshape(-1, w.getnchannels())
     mono = _resampled(stereo.mean(1, dtype=np.float32) / 32768, sample_rate)[:n]
     return np.pad(mono, (0, n - len(mono)))
+
+# %% ../../nbs/synth/01a_sounds.ipynb 17
+_TOOL_SOUNDS = {  # the tools' synthesis parameters: (low, high) ranges drawn per clip, the click's decay (s) fixed; held out disjoint from training
+    'train': dict(modes=(600, 5000), decays=(0.03, 0.25), click=0.004, band=(800, 2500), band_ratio=(2, 4), rasp=(40, 90)),
+    'shifted': dict(modes=(150, 550), decays=(0.008, 0.025), click=0.0015, band=(2600, 5000), band_ratio=(1.3, 1.9), rasp=(100, 180)),
+}
 
 def _synthesised(plan, n, sample_rate, rng, ranges):
     out, t = np.zeros(n, np.float32), np.arange(n) / sample_rate
@@ -66,17 +69,19 @@ def _synthesised(plan, n, sample_rate, rng, ranges):
             out[i:j] += v / 127 * rasp[i:j] * np.sin(np.pi * np.arange(j - i) / (j - i)) ** 0.5
     return out
 
+# %% ../../nbs/synth/01a_sounds.ipynb 20
 def _tilted(sound, tilt_db, sample_rate):
     "`sound` with its spectrum tilted by `tilt_db` dB per octave about 1 kHz (flat below 100 Hz and above 10 kHz)."
     freq = np.clip(np.fft.rfftfreq(len(sound), 1 / sample_rate), 100, 10_000)
     return np.fft.irfft(np.fft.rfft(sound) * 10 ** (tilt_db * np.log2(freq / 1000) / 20), len(sound)).astype(np.float32)
 
+# %% ../../nbs/synth/01a_sounds.ipynb 23
 def _pink_noise(rng, n):
     spectrum = np.fft.rfft(rng.normal(size=n)) / np.sqrt(np.maximum(np.arange(n // 2 + 1), 1))
     noise = np.fft.irfft(spectrum, n)
     return noise / noise.std()
 
-# %% ../../nbs/synth/01a_sounds.ipynb 9
+# %% ../../nbs/synth/01a_sounds.ipynb 26
 def render_audio(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  noise: bool = True,  # add the background noise at the plan's SNR

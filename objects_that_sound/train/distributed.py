@@ -40,13 +40,13 @@ class _BackendDistributedDL(DistributedDL):
         dist.broadcast(t, rank)
         return t.cpu().tolist()
 
-# %% ../../nbs/train/02_distributed.ipynb 15
+# %% ../../nbs/train/02_distributed.ipynb 17
 class _DataParallelTrainer(DistributedTrainer):
     "fastai's `DistributedTrainer`, its loaders wrapped in `_BackendDistributedDL`."
     def _wrap_dl(self, dl):
         return dl if isinstance(dl, DistributedDL) else _BackendDistributedDL(dl, device=self.learn.model.device)
 
-# %% ../../nbs/train/02_distributed.ipynb 17
+# %% ../../nbs/train/02_distributed.ipynb 20
 _ACCELERATOR_HIDDEN = ['mixed_precision', 'fp16', 'log_with', 'logging_dir', 'step_scheduler_with_optimizer',  # fastai's callbacks do these
                        'split_batches']  # deprecated by accelerate (its `dataloader_config` says it)
 

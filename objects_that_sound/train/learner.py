@@ -100,6 +100,7 @@ def state(self: WeightAverage) -> dict:
     "The average's weights and how many steps it holds: what a checkpoint saves."
     return dict(weights=self.average.module.state_dict(), n_averaged=int(self.average.n_averaged))
 
+# %% ../../nbs/train/00_learner.ipynb 21
 @patch
 def restore(self: WeightAverage, state: dict):
     "Continue from a checkpoint's `state()` (the callback's learner built, its network loaded)."
@@ -107,13 +108,14 @@ def restore(self: WeightAverage, state: dict):
     self.average.module.load_state_dict(state['weights'])
     self.average.n_averaged.fill_(state['n_averaged'])
 
+# %% ../../nbs/train/00_learner.ipynb 24
 @patch
 def use_average(self: WeightAverage):
     "Put the average into the network for good, and stop averaging (the end of a run)."
     if self.average is not None and self.average.n_averaged: self._network().load_state_dict(self.average.module.state_dict())
     self.learn.remove_cb(self)
 
-# %% ../../nbs/train/00_learner.ipynb 20
+# %% ../../nbs/train/00_learner.ipynb 28
 class AVCLoss:
     "The paper's objective: cross-entropy of the 2-way AVC logits of each (frame, sound) pair of the batch."
     def __init__(self, network: nn.Module):  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -122,7 +124,7 @@ class AVCLoss:
     def __call__(self, embeddings: tuple, labels: torch.Tensor) -> torch.Tensor:
         return F.cross_entropy(self.network.correspondence_logits(*embeddings), labels)
 
-# %% ../../nbs/train/00_learner.ipynb 23
+# %% ../../nbs/train/00_learner.ipynb 31
 class ContrastiveLoss:
     "In-batch contrastive (InfoNCE) objective on the corresponding pairs of a batch, both directions."
     def __init__(self, network: nn.Module,  # the network whose head scores the pairs (AVENet, L3Net, AVOLNet)
@@ -136,7 +138,7 @@ class ContrastiveLoss:
         targets = torch.arange(len(scores), device=scores.device)
         return (F.cross_entropy(scores, targets) + F.cross_entropy(scores.T, targets)) / 2
 
-# %% ../../nbs/train/00_learner.ipynb 27
+# %% ../../nbs/train/00_learner.ipynb 35
 class AVCEvaluation(Callback):
     "Measure AVC accuracy (decision fitted on the validation pairs), ROC AUC and audio→image precision@1 per validation pass."
     order = 40  # before the recorder (50) reads the metrics
@@ -199,7 +201,7 @@ class AVCEvaluation(Callback):
         self.fitted_decision = fit_decision(scores, labels)
         self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
 
-# %% ../../nbs/train/00_learner.ipynb 31
+# %% ../../nbs/train/00_learner.ipynb 39
 class CPUBFloat16(Callback):
     "bfloat16 autocast of the network's forward pass on the CPU, the loss in float32 (fastai's `MixedPrecision` autocasts on CUDA only)."
     order = 10  # as `MixedPrecision`: before the other callbacks see the prediction
@@ -214,10 +216,10 @@ class CPUBFloat16(Callback):
         if getattr(self, 'autocast', None) is not None: self.autocast.__exit__(None, None, None)
         self.autocast = None
 
-# %% ../../nbs/train/00_learner.ipynb 34
+# %% ../../nbs/train/00_learner.ipynb 42
 OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
 
-# %% ../../nbs/train/00_learner.ipynb 35
+# %% ../../nbs/train/00_learner.ipynb 45
 @delegates(Learner, but=['loss_func', 'opt_func', 'metrics', 'wd', 'wd_bn_bias'])
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
                 model: nn.Module,  # AVENet, L3Net or AVOLNet
@@ -245,7 +247,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
     if mixed_precision: learn.add_cbs([ChannelsLast(), MixedPrecision(amp_mode=AMPMode.BF16)] if device.type == 'cuda' else [CPUBFloat16()])
     return learn
 
-# %% ../../nbs/train/00_learner.ipynb 43
+# %% ../../nbs/train/00_learner.ipynb 53
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()

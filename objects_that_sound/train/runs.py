@@ -42,7 +42,7 @@ __all__ = ['NETWORK_SAMPLE_RATES', 'MAX_PAIRS_PER_PASS', 'PRESETS', 'TrainingPre
            'EpochCheckpoint', 'HistoryLog', 'EpochLog', 'settings_table', 'train_on_cache', 'plot_history', 'plot_runs',
            'evaluate_avc']
 
-# %% ../../nbs/train/01_runs.ipynb 5
+# %% ../../nbs/train/01_runs.ipynb 6
 NETWORK_SAMPLE_RATES = (2_000, 96_000)  # Hz, the least and the most a network's spectrogram is computed at (see below)
 MAX_PAIRS_PER_PASS = 10_000_000  # training or validation pairs an epoch: five times AudioSet's 2 million clips, about 1.1 GB of plan
 _WHOLE_FIELDS = ('image_size', 'resize', 'sample_rate', 'bs', 'epochs', 'pairs_per_epoch', 'valid_pairs')
@@ -89,10 +89,10 @@ class TrainingPreset:
                        'finite' if math.isinf(value) else f'at least {least:g}' if value < least else f'at most {most:g}' if value > most else None)
             if problem: raise InputError(f'{field} {value!r}: must be {problem}' + (f' ({why[field]})' if field in why else ''))
 
-# %% ../../nbs/train/01_runs.ipynb 6
+# %% ../../nbs/train/01_runs.ipynb 9
 PRESETS = {name: TrainingPreset(name, **settings) for name, settings in PRESET_SETTINGS.items()}
 
-# %% ../../nbs/train/01_runs.ipynb 7
+# %% ../../nbs/train/01_runs.ipynb 11
 def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper' with a GPU, 'cpu' without
                     **overrides,  # fields to change (None values are ignored)
                    ) -> TrainingPreset:  # the preset, changed
@@ -101,7 +101,7 @@ def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper'
     if name not in PRESETS: raise InputError(f'unknown preset {name!r}: choose one of {", ".join(PRESETS)}')
     return dataclasses.replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
-# %% ../../nbs/train/01_runs.ipynb 13
+# %% ../../nbs/train/01_runs.ipynb 16
 class ContinueRun(Callback):
     "Continue a run at epoch `start`: number the epochs from there (so the schedule continues) and restore the running training loss."
     order = -20  # before every other callback reads `epoch`
@@ -114,7 +114,7 @@ class ContinueRun(Callback):
             self.recorder.smooth_loss.val = torch.tensor(self.state['val'])
             self.recorder.smooth_loss.count = self.state['count']
 
-# %% ../../nbs/train/01_runs.ipynb 14
+# %% ../../nbs/train/01_runs.ipynb 19
 class EpochCheckpoint(Callback):
     "After every epoch, save the model and optimiser to `<model_dir>/epoch_<n>.pth`, the running loss and the sampler's pass to `epoch_<n>.json` and the weights' average to `epoch_<n>.average.pth`, atomically."
     order = 70  # after the Recorder and the loggers have closed the epoch
@@ -133,7 +133,7 @@ class EpochCheckpoint(Callback):
         atomic_write(models/f'epoch_{self.epoch}.json', lambda f: Path(f).write_text(json.dumps(state)))  # before the checkpoint that needs them
         atomic_write(models/f'epoch_{self.epoch}.pth', lambda f: save_model(f, self.learn.model, self.learn.opt, with_opt=True))
 
-# %% ../../nbs/train/01_runs.ipynb 15
+# %% ../../nbs/train/01_runs.ipynb 22
 def _saved_epochs(models_dir: Path,  # a run's models/
                   whole: bool = True,  # only the checkpoints whose epoch_<n>.json is there too; False: every epoch_<n>.pth
                  ) -> list[int]:
@@ -141,7 +141,7 @@ def _saved_epochs(models_dir: Path,  # a run's models/
     epochs = (int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name)))
     return sorted((epoch for epoch in epochs if not whole or (models_dir/f'epoch_{epoch}.json').is_file()), reverse=True)
 
-# %% ../../nbs/train/01_runs.ipynb 16
+# %% ../../nbs/train/01_runs.ipynb 25
 def _resume(learn: Learner) -> ContinueRun:
     "Load the newest whole, readable checkpoint of `learn`'s run; return how to continue from it (from epoch 0, the network as it was, if none)."
     models = learn.path/learn.model_dir
@@ -163,8 +163,7 @@ def _resume(learn: Learner) -> ContinueRun:
                           f'{str(error)[:200]}); resuming from the checkpoint before it')
     return ContinueRun(0)
 
-# %% ../../nbs/train/01_runs.ipynb 17
-_PRESET_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainingPreset) if f.default is not dataclasses.MISSING}
+# %% ../../nbs/train/01_runs.ipynb 28
 _CONTENT_OF = {'train': 'train_content', 'valid': 'valid_content', 'warm_start': 'warm_start_content'}  # a file or folder's path → its digest, in the settings
 
 def _compared(settings: dict,
@@ -173,6 +172,9 @@ def _compared(settings: dict,
     "The settings that must match to continue a run: each cache and the warm start by its digest whatever path reaches it — by its path where the run recorded no digest (an older run)."
     def by_digest(k): return k in _CONTENT_OF and _CONTENT_OF[k] in recorded and isinstance(settings[k], str)  # a validation share (a number) stays
     return {k: v for k, v in settings.items() if not by_digest(k) and not (k in _CONTENT_OF.values() and k not in recorded)}
+
+# %% ../../nbs/train/01_runs.ipynb 31
+_PRESET_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainingPreset) if f.default is not dataclasses.MISSING}
 
 def _check_settings(out: Path, settings: dict):
     "Refuse to continue the run in `out` if it was started with other settings (the number of epochs may grow)."
@@ -187,13 +189,14 @@ def _check_settings(out: Path, settings: dict):
         changed = {k: (recorded.get(k), asked.get(k)) for k in sorted(asked.keys() | recorded.keys()) if recorded.get(k) != asked.get(k)}
         raise InputError(f'{out}: this run was started with other settings (recorded → asked): {changed}; use another folder')
 
+# %% ../../nbs/train/01_runs.ipynb 34
 def _record_settings(out: Path, settings: dict):
     "Save the run's settings in `out` (an older run's, with the digests added), or refuse to continue a run made with other ones."
     _check_settings(out, settings)
     path = out/'settings.json'
     if not path.exists() or set(_CONTENT_OF.values()) - json.loads(path.read_text()).keys(): atomic_write(out/'settings.json', lambda f: Path(f).write_text(json.dumps(settings, indent=1)))
 
-# %% ../../nbs/train/01_runs.ipynb 18
+# %% ../../nbs/train/01_runs.ipynb 37
 class HistoryLog(CSVLogger):
     "fastai's `CSVLogger` appending to a run's `history.csv`: one header line however often the run resumes."
     def __init__(self, fname: str = 'history.csv'): super().__init__(fname, append=True)
@@ -205,7 +208,7 @@ class HistoryLog(CSVLogger):
         if new_file: self.file.write(','.join(self.recorder.metric_names) + '\n')
         self.old_logger, self.learn.logger = self.logger, self._write_line
 
-# %% ../../nbs/train/01_runs.ipynb 19
+# %% ../../nbs/train/01_runs.ipynb 40
 class EpochLog(Callback):
     "Print a header line naming the logged columns, then one rounded line per epoch: a run's log without progress bars."
     order = 55  # after the Recorder (50) has named the columns and closed the epoch's line
@@ -217,14 +220,14 @@ class EpochLog(Callback):
     def after_epoch(self):
         print(self._line(f'{value:.{self.digits}f}' if isinstance(value, float) else value for value in self.recorder.log), flush=True)
 
-# %% ../../nbs/train/01_runs.ipynb 21
+# %% ../../nbs/train/01_runs.ipynb 43
 def _forget_epochs_from(history: Path, epoch: int):
     "Drop the rows of `history` from `epoch` on: a run killed after logging an epoch but before saving it redoes that epoch."
     if not history.exists(): return
     kept = [line for line in history.read_text().splitlines(keepends=True) if not line[:1].isdigit() or int(line.split(',')[0]) < epoch]
     atomic_write(history, lambda f: Path(f).write_text(''.join(kept)))
 
-# %% ../../nbs/train/01_runs.ipynb 23
+# %% ../../nbs/train/01_runs.ipynb 47
 def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
     "Refuse, before any training, a run that would take no step or measure nothing."
     train_clips, valid_clips = len(dls.train.sampler), len(dls.valid.sampler)
@@ -235,14 +238,14 @@ def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
         raise InputError(f'{train.root}: {valid_clips} validation clips, from fewer than 2 videos: a validation pass needs clips of '
                          f'at least 2 videos (its negatives pair one video with another); hold out more videos or give a validation cache')
 
-# %% ../../nbs/train/01_runs.ipynb 24
+# %% ../../nbs/train/01_runs.ipynb 49
 def settings_table(settings: dict,  # setting name → value
                   ) -> str:
     "Two columns, each setting's name and its value, one setting a line."
     width = max(map(len, settings))
     return '\n'.join(f'{name:<{width}}  {value}' for name, value in settings.items())
 
-# %% ../../nbs/train/01_runs.ipynb 26
+# %% ../../nbs/train/01_runs.ipynb 51
 def _announce(settings: dict, preset: TrainingPreset, network, dls: DataLoaders, start: int, warm_start, left):
     "Print what a run trains: its settings, the network's size, the clips, pairs and steps from epoch `start`, and what it starts from."
     print(settings_table(dict(settings, epochs=preset.epochs)))
@@ -254,12 +257,12 @@ def _announce(settings: dict, preset: TrainingPreset, network, dls: DataLoaders,
     if start: print(f'continuing from epoch {start} (after models/epoch_{start - 1}.pth)')
     elif warm_start: print(f'started from {warm_start}' + (f'; left as initialised: {", ".join(left)}' if left else ''))
 
-# %% ../../nbs/train/01_runs.ipynb 28
+# %% ../../nbs/train/01_runs.ipynb 53
 def _warm_start_digest(warm_start) -> str | None:
     "SHA-256 of the warm start's model file, or None (no warm start, or no file there: `model_state` then says so)."
     return file_sha256(warm_start) if warm_start and Path(warm_start).is_file() else None
 
-# %% ../../nbs/train/01_runs.ipynb 29
+# %% ../../nbs/train/01_runs.ipynb 55
 def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its folder)
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
@@ -324,7 +327,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
             plt.close('all')
     return learn
 
-# %% ../../nbs/train/01_runs.ipynb 31
+# %% ../../nbs/train/01_runs.ipynb 57
 def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or the table read from it)
                  pairs_per_epoch: int,  # training pairs per epoch, for the horizontal axis
                  title: str = '',  # above the figure
@@ -344,7 +347,7 @@ def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or 
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 32
+# %% ../../nbs/train/01_runs.ipynb 60
 def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
               runs: list[str],  # which runs to draw
               title: str = '',  # above the figure
@@ -361,7 +364,7 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 60
+# %% ../../nbs/train/01_runs.ipynb 90
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
