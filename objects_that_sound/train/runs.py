@@ -38,9 +38,9 @@ from .distributed import distributed_training
 from .presets import PRESET_SETTINGS
 
 # %% auto 0
-__all__ = ['NETWORK_SAMPLE_RATES', 'MAX_PAIRS_PER_PASS', 'PRESETS', 'TrainingPreset', 'training_preset', 'ContinueRun',
-           'EpochCheckpoint', 'HistoryLog', 'EpochLog', 'settings_table', 'train_on_cache', 'plot_history', 'plot_runs',
-           'evaluate_avc']
+__all__ = ['NETWORK_SAMPLE_RATES', 'MAX_PAIRS_PER_PASS', 'PRESETS', 'LOSS_NAMES', 'TrainingPreset', 'training_preset',
+           'ContinueRun', 'EpochCheckpoint', 'HistoryLog', 'EpochLog', 'settings_table', 'train_on_cache',
+           'plot_history', 'plot_runs', 'evaluate_avc']
 
 # %% ../../nbs/train/01_runs.ipynb 6
 NETWORK_SAMPLE_RATES = (2_000, 96_000)  # Hz, the least and the most a network's spectrogram is computed at (see below)
@@ -263,6 +263,9 @@ def _warm_start_digest(warm_start) -> str | None:
     return file_sha256(warm_start) if warm_start and Path(warm_start).is_file() else None
 
 # %% ../../nbs/train/01_runs.ipynb 55
+LOSS_NAMES = {'avc': "AVC cross-entropy (the paper's)", 'contrastive': 'contrastive loss (InfoNCE)'}  # objective → how its curves name it
+
+# %% ../../nbs/train/01_runs.ipynb 57
 def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its folder)
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
@@ -323,16 +326,19 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
         with learn.no_bar(): calibrate_decision(learn)
         learn.save('final', with_opt=False)
         if rank_distrib() == 0 and (out/'history.csv').exists():
-            plot_history(out/'history.csv', preset.pairs_per_epoch or len(dls.train.sampler)).savefig(out/'curves.png', dpi=80)
+            plot_history(out/'history.csv', preset.pairs_per_epoch or len(dls.train.sampler), loss=LOSS_NAMES[preset.loss],
+                         p1_chance=learn.evaluation.results.get('a2i_p1_chance')).savefig(out/'curves.png', dpi=80)
             plt.close('all')
     return learn
 
-# %% ../../nbs/train/01_runs.ipynb 57
+# %% ../../nbs/train/01_runs.ipynb 59
 def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or the table read from it)
                  pairs_per_epoch: int,  # training pairs per epoch, for the horizontal axis
                  title: str = '',  # above the figure
+                 loss: str = 'loss',  # what the losses are, e.g. 'contrastive loss (InfoNCE)'
+                 p1_chance: float | None = None,  # audio→image precision@1 by chance (the validation clips' same-class rate); None: no line for it
                 ):
-    "Losses and validation metrics (AVC accuracy, ROC AUC, audio→image precision@1) against training pairs seen."
+    "Losses and validation metrics (AVC accuracy, ROC AUC, audio→image precision@1) against training pairs seen, with their chance levels."
     table = history if isinstance(history, pd.DataFrame) else pd.read_csv(history)
     table = table[pd.to_numeric(table['epoch'], errors='coerce').notna()].astype({'epoch': int}).drop_duplicates('epoch', keep='last')
     pairs = (table['epoch'] + 1) * pairs_per_epoch / 1000
@@ -340,14 +346,15 @@ def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or 
     for column in ('train_loss', 'valid_loss'): loss_ax.plot(pairs, table[column].astype(float), marker='.', label=column.replace('_', ' '))
     for column, label in (('avc_accuracy', 'AVC accuracy'), ('roc_auc', 'ROC AUC'), ('a2i_p1', 'audio→image P@1')):
         if column in table: metric_ax.plot(pairs, table[column].astype(float), marker='.', label=label)
-    metric_ax.axhline(0.5, color='grey', lw=0.8, ls='--')
-    for ax, label in ((loss_ax, 'loss'), (metric_ax, 'validation')):
+    metric_ax.axhline(0.5, color='grey', lw=0.8, ls='--', label='chance: AVC accuracy, ROC AUC')
+    if p1_chance is not None and 'a2i_p1' in table: metric_ax.axhline(p1_chance, color='grey', lw=0.8, ls=':', label='chance: P@1')
+    for ax, label in ((loss_ax, loss), (metric_ax, 'on the validation pairs')):
         ax.set_xlabel('training pairs seen (thousands)'); ax.set_ylabel(label); ax.legend(fontsize=8); ax.grid(alpha=0.3)
     if title: fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 60
+# %% ../../nbs/train/01_runs.ipynb 62
 def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
               runs: list[str],  # which runs to draw
               title: str = '',  # above the figure
@@ -364,7 +371,7 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 90
+# %% ../../nbs/train/01_runs.ipynb 92
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
