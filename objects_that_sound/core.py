@@ -15,6 +15,7 @@ import signal
 import socket
 import sys
 import time
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -64,13 +65,16 @@ class InputError(ValueError):
 
 # %% ../nbs/00_core.ipynb 22
 def console_script(script):
-    "Wrap a console script so that an `InputError` ends it with one line on stderr and exit status 2."
+    "Wrap a console script so that an `InputError` ends it with one line on stderr and exit status 2, and a warning is one line too."
     @functools.wraps(script)
     def run(*args, **kwargs):
+        plain_format = warnings.formatwarning
+        warnings.formatwarning = lambda message, category, filename, lineno, line=None: f'{script.__name__}: warning: {message}\n'
         try: return script(*args, **kwargs)
         except InputError as error:
             print(f'{script.__name__}: error: {error}', file=sys.stderr)
             raise SystemExit(2) from None
+        finally: warnings.formatwarning = plain_format
     return run
 
 # %% ../nbs/00_core.ipynb 26
