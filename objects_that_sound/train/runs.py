@@ -262,10 +262,10 @@ def _warm_start_digest(warm_start) -> str | None:
     "SHA-256 of the warm start's model file, or None (no warm start, or no file there: `model_state` then says so)."
     return file_sha256(warm_start) if warm_start and Path(warm_start).is_file() else None
 
-# %% ../../nbs/train/01_runs.ipynb 55
+# %% ../../nbs/train/01_runs.ipynb 56
 LOSS_NAMES = {'avc': "AVC cross-entropy (the paper's)", 'contrastive': 'contrastive loss (InfoNCE)'}  # objective → how its curves name it
 
-# %% ../../nbs/train/01_runs.ipynb 57
+# %% ../../nbs/train/01_runs.ipynb 58
 def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its folder)
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
@@ -331,7 +331,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
             plt.close('all')
     return learn
 
-# %% ../../nbs/train/01_runs.ipynb 59
+# %% ../../nbs/train/01_runs.ipynb 60
 def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or the table read from it)
                  pairs_per_epoch: int,  # training pairs per epoch, for the horizontal axis
                  title: str = '',  # above the figure
@@ -354,7 +354,7 @@ def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or 
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 62
+# %% ../../nbs/train/01_runs.ipynb 63
 def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
               runs: list[str],  # which runs to draw
               title: str = '',  # above the figure
@@ -371,7 +371,7 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/train/01_runs.ipynb 92
+# %% ../../nbs/train/01_runs.ipynb 93
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
