@@ -173,7 +173,7 @@ def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clip
 # %% ../../nbs/apps/00_cli.ipynb 27
 _NETWORKS = ('ave', 'l3', 'avol')  # `models.networks.NETWORKS`: AVE-Net, L³-Net, AVOL-Net
 _OBJECTIVES = ('avc', 'contrastive')  # `train.learner.OBJECTIVES`
-_PRESET_OPTIONS = ('network', 'loss', 'width', 'image_size', 'sample_rate', 'epochs', 'pairs_per_epoch', 'valid_pairs', 'lr', 'bs', 'weight_average')
+_PRESET_OPTIONS = ('network', 'loss', 'width', 'image_size', 'sample_rate', 'epochs', 'pairs_per_epoch', 'valid_pairs', 'lr', 'bs', 'weight_average', 'vision_stride')
 
 def _presets_table() -> str:
     "The value each preset gives each option of `ots_train` that defaults to it, as an indented table."
@@ -204,6 +204,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
               lr: float = None,  # Adam's learning rate at the start (preset)
               bs: int = None,  # pairs per batch, per process (preset)
               weight_average: float = None,  # not the paper's: decay per step of the weights' moving average that validation measures and the run ends with; 0: none (preset)
+              vision_stride: Param("pixels per cell of the vision map: 16, the paper's, or 8, a heatmap twice as fine (not the paper's; the CPU demo's) (preset)", int, choices=[16, 8]) = None,
               sync_bn: bool = False,  # BatchNorm statistics over all processes (multi-GPU)
               warm_start: str = None,  # model file to start from (e.g. another run's models/final.pth)
               workers: int = 2,  # data-loading processes
@@ -220,7 +221,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
     resize = round(image_size * RESIZE / FRAME_SIZE) if image_size else None  # the paper's crop-to-frame ratio
     chosen = training_preset(preset, network=network, loss=loss, width=width, image_size=image_size, resize=resize,
                              sample_rate=sample_rate, epochs=epochs, pairs_per_epoch=pairs_per_epoch, valid_pairs=valid_pairs, lr=lr, bs=bs,
-                             weight_average=weight_average, sync_bn=sync_bn or None)
+                             weight_average=weight_average, vision_stride=vision_stride, sync_bn=sync_bn or None)
     learn = train_on_cache(cache, out, valid or 0.1, chosen, warm_start=warm_start, workers=workers, seed=seed,
                            progress=on_terminal(), dry_run=dry_run)
     if learn is not None and rank_distrib() == 0:
@@ -261,13 +262,14 @@ def ots_evaluate(run: str,  # a training run folder (settings.json, models/final
     if segments and not Path(segments).is_file(): raise InputError(f'--segments {segments}: no such segment list')
     if avc_pairs < 0 or workers < 0: raise InputError(f'--avc_pairs {avc_pairs} / --workers {workers}: must be 0 or more')
     out = Path(out) if out else Path(run).resolve().parent/f'{Path(run).resolve().name}-on-{Path(cache).resolve().name}'
+    shown = out.relative_to(Path.cwd()) if out.is_absolute() and out.is_relative_to(Path.cwd()) else out  # as the user would type it
     from objects_that_sound.evaluate.report import evaluate_run
     metrics = evaluate_run(run, cache, out, segments, train_cache, synth, seed, device, boxes=boxes, avc_pairs=avc_pairs, workers=workers)
     table, avc = metrics['retrieval'][metrics['network']], metrics['avc']
     print(f"{metrics['network']} on {metrics['clips']} test clips: " +
           (f"AVC accuracy {avc['avc_accuracy']:.3f} (chance 0.5), ROC AUC {avc['roc_auc']:.3f}; " if avc else '') + 'nDCG@30 ' +
           ', '.join(f"{name} {row['nDCG@30']:.3f} (random {row['random']:.3f})" for name, row in table.items()) +
-          f"; written to {out}/ (report.md, metrics.json, figures)")
+          f"; written to {shown}/ (report.md, metrics.json, figures)")
 
 # %% ../../nbs/apps/00_cli.ipynb 39
 @console_command('ots_demo --out runs/demo              # one training seed',

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import FRAME_SIZE, InputError
-from .localization_metrics import MEDIAN_KEEP, SMOOTHING, gt_map, localization_metrics, mean_box_area, perfect_map
+from .localization_metrics import MEDIAN_KEEP, SMOOTHING, gt_map, localization_metrics, mean_box_area, perfect_map, prediction_map
 
 # %% auto 0
 __all__ = ['centre_gaussian', 'best_box', 'box_map', 'localization_rules', 'rows_to_table', 'table_to_rows', 'localization_table']
@@ -121,9 +121,10 @@ def localization_table(heatmaps,  # the method's heatmaps, as `localization_metr
     truths = [annotations[key] for key in keys] if keys else list(annotations)  # in the heatmaps' order
     rules = localization_rules(train_annotations, size)
     def score(maps, smoothing=smoothing): return localization_metrics(dict(zip(keys, maps)) if keys else list(maps), annotations, rules, smoothing=smoothing, **options)
-    rows = {method: localization_metrics(heatmaps, annotations, rules, smoothing=smoothing, **options), 'centre Gaussian': score([centre_gaussian(size)] * n),
-            'whole frame': score([np.ones((size, size))] * n), f'random (seed {seed})': score(np.random.default_rng(seed).random((n, *shape)))}
-    if train_annotations is not None: rows['best box (train)'] = score([box_map((best_box(train_annotations, size=size)[0] if train_box is None else train_box), size)] * n)
+    def score_fixed(guess): return score([prediction_map(guess, size, options.get('align_corners', False), smoothing)] * n, smoothing=0)  # one map for every frame, prepared once
+    rows = {method: localization_metrics(heatmaps, annotations, rules, smoothing=smoothing, **options), 'centre Gaussian': score_fixed(centre_gaussian(size)),
+            'whole frame': score_fixed(np.ones((size, size))), f'random (seed {seed})': score(np.random.default_rng(seed).random((n, *shape)))}
+    if train_annotations is not None: rows['best box (train)'] = score_fixed(box_map((best_box(train_annotations, size=size)[0] if train_box is None else train_box), size))
     rows['ceiling (perfect map)'] = score([perfect_map(annotation, size) for annotation in truths], smoothing=0)  # the rule's ceiling: unsmoothed
     table = rows_to_table(rows)
     table.attrs['rules'] = rules

@@ -65,6 +65,12 @@ def _gaussian_weights(n, sigma):
     weights = np.exp(-offsets ** 2 / (2 * sigma ** 2))
     return weights / weights.sum(1, keepdims=True)
 
+@lru_cache(maxsize=16)  # one per (cells, side, corner rule, σ)
+def _smoothed_upsampler(cells, size, align_corners, sigma):
+    "(size, cells) matrix: `F.interpolate`'s linear upsampling of one side, then the Gaussian smoothing, as one linear map."
+    upsample = F.interpolate(torch.eye(cells, dtype=torch.float64)[None], size=size, mode='linear', align_corners=align_corners)[0].T.numpy()  # (size, cells)
+    return _gaussian_weights(size, sigma) @ upsample
+
 def prediction_map(heatmap,  # (h, w) array or tensor, any resolution
                    size: int = FRAME_SIZE,  # side of the map it is compared at
                    align_corners: bool = False,  # False: each cell at the centre of its block of pixels (LVS); True: EZ-VSL's corners
@@ -75,10 +81,10 @@ def prediction_map(heatmap,  # (h, w) array or tensor, any resolution
     heatmap = heatmap.detach().to('cpu', torch.float64)  # (h, w), from any device and dtype
     if heatmap.ndim != 2: raise ValueError(f'a heatmap is (h, w), got shape {tuple(heatmap.shape)}')
     if heatmap.max() == heatmap.min(): return np.full((size, size), heatmap.min().item())
-    upsampled = F.interpolate(heatmap[None, None], size=(size, size), mode='bilinear', align_corners=align_corners)[0, 0].numpy()  # (size, size)
-    if smoothing:
-        weights = _gaussian_weights(size, smoothing * size)
-        upsampled = weights @ upsampled @ weights.T  # the same smoothing along rows and columns
+    if smoothing:  # bilinear upsampling is linear along rows, then columns, and so is the smoothing: (size, h) @ (h, w) @ (w, size)
+        rows, columns = (_smoothed_upsampler(cells, size, align_corners, smoothing * size) for cells in heatmap.shape)
+        upsampled = rows @ heatmap.numpy() @ columns.T
+    else: upsampled = F.interpolate(heatmap[None, None], size=(size, size), mode='bilinear', align_corners=align_corners)[0, 0].numpy()  # (size, size)
     return (upsampled - upsampled.min()) / (upsampled.max() - upsampled.min())
 
 # %% ../../nbs/evaluate/01_localization_metrics.ipynb 20
@@ -96,7 +102,7 @@ def binarise(prediction: np.ndarray,  # (H, W) prediction map
 # %% ../../nbs/evaluate/01_localization_metrics.ipynb 23
 SMOOTHING = 1 / 8  # σ of the Gaussian every map is smoothed with in the protocol, a fraction of the frame's side (28 pixels at 224)
 
-# %% ../../nbs/evaluate/01_localization_metrics.ipynb 26
+# %% ../../nbs/evaluate/01_localization_metrics.ipynb 27
 def mean_box_area(annotations,  # `Annotation`s: a list, or a dict (its values); for the box-area rule, the training set's
                   size: int = FRAME_SIZE,  # side of the maps
                   ) -> float:  # in (0, 1]
@@ -105,14 +111,14 @@ def mean_box_area(annotations,  # `Annotation`s: a list, or a dict (its values);
     if not annotations: raise InputError('mean_box_area needs at least one annotation')
     return float(np.mean([gt_map(annotation, size).mean() for annotation in annotations]))
 
-# %% ../../nbs/evaluate/01_localization_metrics.ipynb 29
+# %% ../../nbs/evaluate/01_localization_metrics.ipynb 30
 def ciou(mask: np.ndarray,  # (H, W) binary prediction B
          gt: np.ndarray,  # (H, W) ground-truth map G, values in {0, ½, 1}
          ) -> float:
     "cIoU = Σ(B·G) / (ΣG + Σ B·[G = 0])."
     return float((mask * gt).sum() / (gt.sum() + (mask * (gt == 0)).sum()))
 
-# %% ../../nbs/evaluate/01_localization_metrics.ipynb 35
+# %% ../../nbs/evaluate/01_localization_metrics.ipynb 36
 POINTING_TOLERANCE = 15  # pixels at 224: the pointing game's usual tolerance (Zhang et al., ECCV 2016)
 
 def _peak(prediction):
@@ -127,10 +133,11 @@ def pointing_hit(prediction: np.ndarray,  # (H, W) prediction map
                  ) -> bool:
     "Whether the map's maximum lies within `tolerance` pixels of the sounding object."
     y, x = _peak(prediction)
+    if tolerance == 0: return bool(gt[y, x] > 0)  # on the object itself
     rows, columns = np.nonzero(gt)
     return bool(((rows - y) ** 2 + (columns - x) ** 2 <= tolerance ** 2).any())
 
-# %% ../../nbs/evaluate/01_localization_metrics.ipynb 39
+# %% ../../nbs/evaluate/01_localization_metrics.ipynb 40
 AUC_THRESHOLDS = 0.05 * np.arange(21)  # t = 0, 0.05, …, 1: where the success rate is sampled for the AUC
 
 def success_rates(cious,  # cIoU of each frame
@@ -139,14 +146,14 @@ def success_rates(cious,  # cIoU of each frame
     "s(t): the share of frames whose cIoU is ≥ t, for each threshold t."
     return (np.asarray(cious, dtype=np.float64)[None, :] >= np.asarray(thresholds)[:, None]).mean(1)
 
-# %% ../../nbs/evaluate/01_localization_metrics.ipynb 41
+# %% ../../nbs/evaluate/01_localization_metrics.ipynb 42
 def ciou_auc(cious,  # cIoU of each frame
              thresholds=AUC_THRESHOLDS,  # where s(t) is sampled
              ) -> float:
     "Area under the success rate s(t) by the trapezoid rule."
     return float(np.trapezoid(success_rates(cious, thresholds), thresholds))
 
-# %% ../../nbs/evaluate/01_localization_metrics.ipynb 44
+# %% ../../nbs/evaluate/01_localization_metrics.ipynb 45
 def perfect_map(annotation: Annotation,  # the frame's boxes
                 size: int = FRAME_SIZE,  # side of the map
                 ) -> np.ndarray:  # (size, size) in (0, 1], no two pixels equal
@@ -158,7 +165,7 @@ def perfect_map(annotation: Annotation,  # the frame's boxes
     ranks = np.empty(size * size); ranks[best_first] = np.arange(size * size, 0, -1)
     return ranks.reshape(size, size) / (size * size)
 
-# %% ../../nbs/evaluate/01_localization_metrics.ipynb 47
+# %% ../../nbs/evaluate/01_localization_metrics.ipynb 48
 def score_image(heatmap,  # (h, w) array or tensor
                 annotation: Annotation,  # the frame's boxes
                 rules: dict[str, float] | None = None,  # rule name → share of pixels kept (`binarise`); None: the median rule, {'median': 0.5}
@@ -173,7 +180,7 @@ def score_image(heatmap,  # (h, w) array or tensor
     return {'cIoU': {rule: ciou(binarise(prediction, keep), gt) for rule, keep in (rules or {'median': MEDIAN_KEEP}).items()},
             'pointing': pointing_hit(prediction, gt, tolerance), 'peak on silent': pointing_hit(prediction, silent, tolerance)}
 
-# %% ../../nbs/evaluate/01_localization_metrics.ipynb 49
+# %% ../../nbs/evaluate/01_localization_metrics.ipynb 50
 def _pairs(heatmaps, annotations):
     "(heatmap, annotation) pairs, matched by clip id when both are dicts, by position when both are sequences."
     if isinstance(heatmaps, dict) != isinstance(annotations, dict):

@@ -239,11 +239,16 @@ def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
                          f'at least 2 videos (its negatives pair one video with another); hold out more videos or give a validation cache')
 
 # %% ../../nbs/train/01_runs.ipynb 49
+def _as_typed(value):
+    "A setting as a person reads it: an absolute path inside the working folder shown relative to it."
+    if isinstance(value, str) and Path(value).is_absolute() and Path(value).is_relative_to(Path.cwd()): return str(Path(value).relative_to(Path.cwd()))
+    return value
+
 def settings_table(settings: dict,  # setting name → value
                   ) -> str:
-    "Two columns, each setting's name and its value, one setting a line."
+    "Two columns, each setting's name and its value (paths inside the working folder relative to it), one setting a line."
     width = max(map(len, settings))
-    return '\n'.join(f'{name:<{width}}  {value}' for name, value in settings.items())
+    return '\n'.join(f'{name:<{width}}  {_as_typed(value)}' for name, value in settings.items())
 
 # %% ../../nbs/train/01_runs.ipynb 51
 def _announce(settings: dict, preset: TrainingPreset, network, dls: DataLoaders, start: int, warm_start, left):
