@@ -19,7 +19,7 @@ from .synth.instruments import synth_instruments
 from .synth.scenes import SynthConfig
 
 # %% auto 0
-__all__ = ['SynthFixture', 'synth_fixture', 'workers_left_after']
+__all__ = ['SynthFixture', 'synth_fixture', 'interruptible', 'workers_left_after']
 
 # %% ../nbs/02_testing.ipynb 5
 @dataclass(frozen=True)
@@ -63,14 +63,19 @@ def _running(pid: int) -> bool:
     try: return Path(f'/proc/{pid}/stat').read_text().rsplit(') ', 1)[-1][:1] != 'Z'
     except OSError: return False
 
-# %% ../nbs/02_testing.ipynb 16
+# %% ../nbs/02_testing.ipynb 17
+def interruptible():
+    "For `subprocess.Popen(preexec_fn=...)`: the child takes SIGINT as a terminal's Ctrl-C, even if its parent ignores it."
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+# %% ../nbs/02_testing.ipynb 19
 def workers_left_after(command: list[str],  # a command that starts worker processes
                        sig: int = signal.SIGTERM,  # what to send it once they run
                        workers: int = 2,  # how many child processes to wait for
                        wait: float = 3.0,  # s given to the workers to end
                       ) -> tuple[list[int], list[int]]:  # (the workers seen, those still running `wait` s after the signal)
     "Start `command`, send it `sig` once it runs `workers` child processes, and see which of them outlive it (those are killed after)."
-    job = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    job = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=interruptible)
     try:
         deadline = time.monotonic() + 60
         while len(seen := _children(job.pid)) < workers and job.poll() is None and time.monotonic() < deadline: time.sleep(0.05)
