@@ -20,7 +20,8 @@ from .baselines import table_to_rows
 from .localization import avol_heatmaps, box_localization, boxes_by_clip, middle_frames, plot_heatmaps, synth_localization
 from .annotations import read_boxes, read_synth
 from .avc import avc_evaluation
-from .retrieval_metrics import class_retrieval, fit_cca
+from .retrieval_metrics import class_retrieval
+from .cca import fit_cca
 from ..models.checkpoints import TrainedRun
 
 # %% auto 0
