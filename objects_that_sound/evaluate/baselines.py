@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from ..core import FRAME_SIZE, InputError
-from .localization_metrics import MEDIAN_KEEP, SMOOTHING, gt_map, localization_metrics, mean_box_area, perfect_map, prediction_map
+from .localization_metrics import MEDIAN_KEEP, SMOOTHING, _pairs, gt_map, localization_metrics, mean_box_area, perfect_map, prediction_map, score_image, summarise_scores
 
 # %% auto 0
-__all__ = ['centre_gaussian', 'best_box', 'box_map', 'localization_rules', 'rows_to_table', 'table_to_rows', 'localization_table']
+__all__ = ['centre_gaussian', 'best_box', 'box_map', 'localization_rules', 'rows_to_table', 'table_to_rows',
+           'localization_scores', 'scores_table', 'localization_table']
 
 # %% ../../nbs/evaluate/01b_baselines.ipynb 7
 def centre_gaussian(size: int = FRAME_SIZE,  # side of the map
@@ -103,7 +104,36 @@ def table_to_rows(table: pd.DataFrame,  # a table of `rows_to_table` (or `locali
             else: rows[name][metric] = value
     return rows
 
-# %% ../../nbs/evaluate/01b_baselines.ipynb 32
+# %% ../../nbs/evaluate/01b_baselines.ipynb 33
+def localization_scores(heatmaps, annotations, train_annotations=None, method: str = 'method', seed: int = 0, smoothing: float = SMOOTHING,
+                        train_box: np.ndarray | None = None, **options,  # as `localization_table`
+                       ) -> tuple[dict[str, list[dict]], dict[str, float]]:  # row name → `score_image` of each frame in the heatmaps' order; the rules
+    "What `localization_table` summarises: every frame scored for the method, each baseline and the ceiling."
+    keys = list(heatmaps) if isinstance(heatmaps, dict) else None
+    if not len(heatmaps): raise InputError('no heatmaps to score')
+    n, size = len(heatmaps), options.get('size', FRAME_SIZE)
+    shape = tuple(np.shape(heatmaps[keys[0]] if keys else heatmaps[0]))  # the random maps' resolution: the method's
+    _pairs(heatmaps, annotations)  # every heatmap has its annotation
+    truths = [annotations[key] for key in keys] if keys else list(annotations)  # in the heatmaps' order
+    rules = localization_rules(train_annotations, size)
+    def score(maps, smoothing=smoothing): return [score_image(heatmap, truth, rules, smoothing=smoothing, **options) for heatmap, truth in zip(maps, truths)]
+    def score_fixed(guess): return score([prediction_map(guess, size, options.get('align_corners', False), smoothing)] * n, smoothing=0)  # one map for every frame, prepared once
+    rows = {method: score([heatmaps[key] for key in keys] if keys else heatmaps), 'centre Gaussian': score_fixed(centre_gaussian(size)),
+            'whole frame': score_fixed(np.ones((size, size))), f'random (seed {seed})': score(np.random.default_rng(seed).random((n, *shape)))}
+    if train_annotations is not None: rows['best box (train)'] = score_fixed(box_map((best_box(train_annotations, size=size)[0] if train_box is None else train_box), size))
+    rows['ceiling (perfect map)'] = score([perfect_map(annotation, size) for annotation in truths], smoothing=0)  # the rule's ceiling: unsmoothed
+    return rows, rules
+
+def scores_table(scores: dict[str, list[dict]],  # from `localization_scores`
+                 rules: dict[str, float],  # likewise
+                 frames=None,  # positions of the frames to summarise; None: all
+                ) -> pd.DataFrame:
+    "The `localization_table` of frames already scored, or of a subset of them."
+    table = rows_to_table({row: summarise_scores(each if frames is None else [each[i] for i in frames]) for row, each in scores.items()})
+    table.attrs['rules'] = rules
+    return table
+
+# %% ../../nbs/evaluate/01b_baselines.ipynb 34
 def localization_table(heatmaps,  # the method's heatmaps, as `localization_metrics` takes them
                        annotations,  # their annotations, likewise
                        train_annotations=None,  # a training set's annotations: the box-area rule and the best box (both left out if None)
@@ -114,18 +144,4 @@ def localization_table(heatmaps,  # the method's heatmaps, as `localization_metr
                        **options,  # `score_image`'s size, tolerance, align_corners
                        ) -> pd.DataFrame:  # rows: method, baselines, ceiling; columns (rule, metric) as `rows_to_table`
     "`localization_metrics` of a method, the trivial baselines and a perfect map under both binarisation rules, by the same code."
-    keys = list(heatmaps) if isinstance(heatmaps, dict) else None
-    if not len(heatmaps): raise InputError('no heatmaps to score')
-    n, size = len(heatmaps), options.get('size', FRAME_SIZE)
-    shape = tuple(np.shape(heatmaps[keys[0]] if keys else heatmaps[0]))  # the random maps' resolution: the method's
-    truths = [annotations[key] for key in keys] if keys else list(annotations)  # in the heatmaps' order
-    rules = localization_rules(train_annotations, size)
-    def score(maps, smoothing=smoothing): return localization_metrics(dict(zip(keys, maps)) if keys else list(maps), annotations, rules, smoothing=smoothing, **options)
-    def score_fixed(guess): return score([prediction_map(guess, size, options.get('align_corners', False), smoothing)] * n, smoothing=0)  # one map for every frame, prepared once
-    rows = {method: localization_metrics(heatmaps, annotations, rules, smoothing=smoothing, **options), 'centre Gaussian': score_fixed(centre_gaussian(size)),
-            'whole frame': score_fixed(np.ones((size, size))), f'random (seed {seed})': score(np.random.default_rng(seed).random((n, *shape)))}
-    if train_annotations is not None: rows['best box (train)'] = score_fixed(box_map((best_box(train_annotations, size=size)[0] if train_box is None else train_box), size))
-    rows['ceiling (perfect map)'] = score([perfect_map(annotation, size) for annotation in truths], smoothing=0)  # the rule's ceiling: unsmoothed
-    table = rows_to_table(rows)
-    table.attrs['rules'] = rules
-    return table
+    return scores_table(*localization_scores(heatmaps, annotations, train_annotations, method, seed, smoothing, train_box, **options))

@@ -17,7 +17,7 @@ from ..data.clip_cache import ClipCache
 from ..core import FRAME_SIZE, InputError
 from .retrieval import class_names, database_frames, frame_inputs, sound_inputs
 from .localization_metrics import Annotation
-from .baselines import best_box, localization_table
+from .baselines import best_box, localization_scores, localization_table, scores_table
 from .annotations import read_synth
 from ..models.networks import AVCNetwork
 from ..data.ontology import audioset_ontology
@@ -72,10 +72,10 @@ def _mismatched(records, clip_ids, frame_numbers):
 def _own_sound_tables(heatmaps_by_id: dict,  # clip id -> (h, w) heatmap of its frame with its own sound
                       annotations, train_annotations, network_name, seed, train_box) -> dict[str, pd.DataFrame]:
     "The tables of the frames heard with their own sound: all frames, with silent instruments, without."
-    def table(ids): return localization_table({i: heatmaps_by_id[i] for i in ids}, {i: annotations[i] for i in ids}, train_annotations, network_name, seed, train_box=train_box)
-    with_silent = [i for i in heatmaps_by_id if len(annotations[i].silent)]
-    return {'all frames': table(list(heatmaps_by_id)), 'with silent instruments': table(with_silent),
-            'without silent instruments': table([i for i in heatmaps_by_id if i not in with_silent])}
+    scores, rules = localization_scores(heatmaps_by_id, annotations, train_annotations, network_name, seed, train_box=train_box)  # every frame once
+    silent = [len(annotations[i].silent) > 0 for i in heatmaps_by_id]  # in the scores' order
+    return {'all frames': scores_table(scores, rules), 'with silent instruments': scores_table(scores, rules, [k for k, s in enumerate(silent) if s]),
+            'without silent instruments': scores_table(scores, rules, [k for k, s in enumerate(silent) if not s])}
 
 # %% ../../nbs/evaluate/03_localization.ipynb 16
 def _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device,

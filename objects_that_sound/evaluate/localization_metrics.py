@@ -16,7 +16,7 @@ from ..core import FRAME_SIZE, InputError
 # %% auto 0
 __all__ = ['MEDIAN_KEEP', 'SMOOTHING', 'POINTING_TOLERANCE', 'AUC_THRESHOLDS', 'check_boxes', 'Annotation', 'gt_map',
            'prediction_map', 'binarise', 'mean_box_area', 'ciou', 'pointing_hit', 'success_rates', 'ciou_auc',
-           'perfect_map', 'score_image', 'localization_metrics']
+           'perfect_map', 'score_image', 'localization_metrics', 'summarise_scores']
 
 # %% ../../nbs/evaluate/01_localization_metrics.ipynb 6
 def check_boxes(boxes,  # a list of [x1, y1, x2, y2] (or a (K, 4) array)
@@ -132,7 +132,11 @@ def pointing_hit(prediction: np.ndarray,  # (H, W) prediction map
                  tolerance: float = 0,  # pixels the maximum may lie from the nearest pixel with G > 0
                  ) -> bool:
     "Whether the map's maximum lies within `tolerance` pixels of the sounding object."
-    y, x = _peak(prediction)
+    return _hit(_peak(prediction), gt, tolerance)
+
+def _hit(peak, gt, tolerance):
+    "Whether the pixel `peak` (row, column) lies within `tolerance` pixels of a pixel with G > 0."
+    y, x = peak
     if tolerance == 0: return bool(gt[y, x] > 0)  # on the object itself
     rows, columns = np.nonzero(gt)
     return bool(((rows - y) ** 2 + (columns - x) ** 2 <= tolerance ** 2).any())
@@ -177,8 +181,9 @@ def score_image(heatmap,  # (h, w) array or tensor
     "One frame's cIoU under each binarisation rule, its pointing-game hit, and whether its maximum lies on a silent object."
     prediction, gt = prediction_map(heatmap, size, align_corners, smoothing), gt_map(annotation, size)
     silent = gt_map(Annotation(annotation.silent), size) if len(annotation.silent) else np.zeros_like(gt)
+    peak = _peak(prediction)  # (row, column): found once for both games
     return {'cIoU': {rule: ciou(binarise(prediction, keep), gt) for rule, keep in (rules or {'median': MEDIAN_KEEP}).items()},
-            'pointing': pointing_hit(prediction, gt, tolerance), 'peak on silent': pointing_hit(prediction, silent, tolerance)}
+            'pointing': _hit(peak, gt, tolerance), 'peak on silent': _hit(peak, silent, tolerance)}
 
 # %% ../../nbs/evaluate/01_localization_metrics.ipynb 50
 def _pairs(heatmaps, annotations):
@@ -200,7 +205,12 @@ def localization_metrics(heatmaps,  # (h, w) heatmaps: a list, an (N, h, w) arra
     "Pointing accuracy, peaks on silent objects, and per rule the mean cIoU, cIoU@0.5 and AUC, as the localization literature reports them."
     pairs = _pairs(heatmaps, annotations)
     if not pairs: raise InputError('no heatmaps to score')
-    scores = [score_image(heatmap, annotation, rules, **options) for heatmap, annotation in pairs]
+    return summarise_scores([score_image(heatmap, annotation, rules, **options) for heatmap, annotation in pairs])
+
+def summarise_scores(scores: list[dict],  # `score_image` of each frame
+                    ) -> dict:  # as `localization_metrics` gives it
+    "The literature's numbers over frames already scored: pointing accuracy, peaks on silent objects, per rule mean cIoU, cIoU@0.5 and AUC."
+    if not scores: raise InputError('no scored frames to summarise')
     def over_frames(cious): return {'cIoU': float(np.mean(cious)), 'cIoU@0.5': float(success_rates(cious, [0.5])[0]), 'AUC': ciou_auc(cious)}
     return {'pointing': float(np.mean([s['pointing'] for s in scores])), 'peak on silent': float(np.mean([s['peak on silent'] for s in scores])),
             **{rule: over_frames([s['cIoU'][rule] for s in scores]) for rule in scores[0]['cIoU']}, 'n': len(scores)}
