@@ -25,9 +25,9 @@ from ..synth.scenes import SynthConfig
 from ..train.runs import TrainingPreset, train_on_cache, training_preset
 
 # %% auto 0
-__all__ = ['DEMO_CPU', 'DEMO_CACHE_SAMPLE_RATE', 'DEMO_SHIFTED_CLIPS', 'DEMO_SHIFTED_SEED', 'LOCALIZATION_RULES', 'NOT_BASELINES',
-           'demo_presets', 'demo_data', 'train_and_evaluate', 'headline', 'seed_spread', 'mean_sd', 'below_baselines',
-           'headline_table', 'write_demo_report', 'reference_speed', 'run_demo']
+__all__ = ['DEMO_CPU', 'DEMO_CACHE_SAMPLE_RATE', 'DEMO_FPS', 'DEMO_SHIFTED_CLIPS', 'DEMO_SHIFTED_SEED', 'LOCALIZATION_RULES',
+           'NOT_BASELINES', 'demo_presets', 'demo_data', 'train_and_evaluate', 'headline', 'seed_spread', 'mean_sd',
+           'below_baselines', 'headline_table', 'write_demo_report', 'reference_speed', 'run_demo']
 
 # %% ../../nbs/apps/01_demo.ipynb 6
 DEMO_CPU = dict(epochs=12, vision_stride=8)  # the `cpu` preset as the CPU demo changes it: AVE-Net's epochs, and a vision map twice as fine (not the paper's)
@@ -35,15 +35,16 @@ DEMO_CPU = dict(epochs=12, vision_stride=8)  # the `cpu` preset as the CPU demo 
 def demo_presets(preset: TrainingPreset | str | None = None,  # AVE-Net's preset, its name, or None: by the hardware
                  **overrides,  # fields to change in a named preset (None values are ignored), e.g. `epochs`
                 ) -> dict[str, TrainingPreset]:  # network name → its preset
-    "AVE-Net with `preset` (a named one changed by `overrides`), then AVOL-Net with the same settings for a third of its epochs, started from it."
+    "AVE-Net with `preset` (a named one changed by `overrides`), then AVOL-Net with the same settings for a quarter of its epochs, started from it."
     if not isinstance(preset, TrainingPreset):
         name = preset or ('paper' if torch.cuda.is_available() else 'cpu')
         preset = training_preset(name, **(DEMO_CPU if name == 'cpu' else {}) | {k: v for k, v in overrides.items() if v is not None})
     return {'ave': dataclasses.replace(preset, network='ave'),
-            'avol': dataclasses.replace(preset, network='avol', epochs=max(1, preset.epochs // 3))}
+            'avol': dataclasses.replace(preset, network='avol', epochs=max(1, preset.epochs // 4))}
 
 # %% ../../nbs/apps/01_demo.ipynb 9
 DEMO_CACHE_SAMPLE_RATE = 16_000  # Hz: the demo caches' audio rate, unless the networks listen to less
+DEMO_FPS = 12  # frame rate of the training scenes' videos: the caches keep a frame every 0.25 s, which 12 fps holds exactly
 DEMO_SHIFTED_CLIPS = 320  # clips of the shifted test set
 DEMO_SHIFTED_SEED = 1  # its generator seed (the training scenes use the demo's data seed, 0)
 
@@ -60,7 +61,7 @@ def demo_data(out: Path,  # the demo folder
     "Generate the training scenes and the shifted test set, and cache their lists at the networks' sizes."
     side = 128 * math.ceil(resize / 128)  # frames a multiple of 128 wide, no smaller than the cached side
     cheap = dict(duration=duration, encoder_threads=1, aac_coder='fast')  # one encoder thread per worker
-    synth_instruments(out/'synth_instruments', n_clips, 0, SynthConfig.varied(width=side, height=side, **cheap), workers, progress)
+    synth_instruments(out/'synth_instruments', n_clips, 0, SynthConfig.varied(width=side, height=side, fps=DEMO_FPS, **cheap), workers, progress)
     settings = CacheSettings(frame_size=resize, frame_step=min(1.0, duration / 8), sample_rate=min(DEMO_CACHE_SAMPLE_RATE, sample_rate))
     lists = dict(train=(out/'synth_instruments', 'balanced_train_segments.csv'), test=(out/'synth_instruments', 'eval_segments.csv'))
     if shifted_clips:

@@ -94,10 +94,15 @@ def binarise(prediction: np.ndarray,  # (H, W) prediction map
              keep: float = MEDIAN_KEEP,  # the share of pixels kept, in (0, 1]: 0.5, the median rule
              ) -> np.ndarray:  # (H, W) of 0 and 1
     "The prediction mask B: 1 on the top `keep` share of the map's pixels, all those ≥ its value at sorted position H·W·(1 − keep)."
-    if not 0 < keep <= 1: raise InputError(f'keep {keep}: the share of pixels kept must be in (0, 1]')
-    position = prediction.size - max(1, round(keep * prediction.size))  # sorted (ascending) position of the threshold
-    threshold = np.partition(prediction, position, axis=None)[position]
+    (threshold,) = _thresholds(prediction, [keep])
     return (prediction >= threshold).astype(np.float64)
+
+def _thresholds(prediction, keeps):
+    "The value at sorted position H·W·(1 − keep) of the map, for each share `keep`: one partial sort for all of them."
+    for keep in keeps:
+        if not 0 < keep <= 1: raise InputError(f'keep {keep}: the share of pixels kept must be in (0, 1]')
+    positions = [prediction.size - max(1, round(keep * prediction.size)) for keep in keeps]  # sorted (ascending) positions
+    return np.partition(prediction, positions, axis=None)[positions]
 
 # %% ../../nbs/evaluate/01_localization_metrics.ipynb 23
 SMOOTHING = 1 / 8  # σ of the Gaussian every map is smoothed with in the protocol, a fraction of the frame's side (28 pixels at 224)
@@ -182,7 +187,9 @@ def score_image(heatmap,  # (h, w) array or tensor
     prediction, gt = prediction_map(heatmap, size, align_corners, smoothing), gt_map(annotation, size)
     silent = gt_map(Annotation(annotation.silent), size) if len(annotation.silent) else np.zeros_like(gt)
     peak = _peak(prediction)  # (row, column): found once for both games
-    return {'cIoU': {rule: ciou(binarise(prediction, keep), gt) for rule, keep in (rules or {'median': MEDIAN_KEEP}).items()},
+    rules = rules or {'median': MEDIAN_KEEP}
+    masks = {rule: prediction >= threshold for rule, threshold in zip(rules, _thresholds(prediction, list(rules.values())))}  # `binarise` of each rule, as booleans
+    return {'cIoU': {rule: ciou(mask, gt) for rule, mask in masks.items()},
             'pointing': _hit(peak, gt, tolerance), 'peak on silent': _hit(peak, silent, tolerance)}
 
 # %% ../../nbs/evaluate/01_localization_metrics.ipynb 50
