@@ -279,7 +279,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
              duration: float = 2.0,  # seconds per clip
              preset: Param("training preset; default: paper with a GPU, cpu without", str, choices=list(PRESET_SETTINGS)) = None,
              loss: Param("the objective; default: the preset's", str, choices=_OBJECTIVES) = None,
-             epochs: int = None,  # AVE-Net's epochs; AVOL-Net trains a quarter as long (default: the preset's, 12 on a CPU)
+             epochs: int = None,  # AVE-Net's epochs; AVOL-Net trains a third as long (default: the preset's, 12 on a CPU)
              workers: int = 2,  # processes for generation, preparation and loading
              seeds: int = 1,  # training seeds 0, 1, …: with 3, every headline number as mean ± sd over them
              shifted_clips: int = 320,  # clips of the shifted test set (other pictures, timbres, frame size and rates); 0: none

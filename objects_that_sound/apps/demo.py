@@ -35,12 +35,12 @@ DEMO_CPU = dict(epochs=12, vision_stride=8)  # the `cpu` preset as the CPU demo 
 def demo_presets(preset: TrainingPreset | str | None = None,  # AVE-Net's preset, its name, or None: by the hardware
                  **overrides,  # fields to change in a named preset (None values are ignored), e.g. `epochs`
                 ) -> dict[str, TrainingPreset]:  # network name → its preset
-    "AVE-Net with `preset` (a named one changed by `overrides`), then AVOL-Net with the same settings for a quarter of its epochs, started from it."
+    "AVE-Net with `preset` (a named one changed by `overrides`), then AVOL-Net with the same settings for a third of its epochs, started from it."
     if not isinstance(preset, TrainingPreset):
         name = preset or ('paper' if torch.cuda.is_available() else 'cpu')
         preset = training_preset(name, **(DEMO_CPU if name == 'cpu' else {}) | {k: v for k, v in overrides.items() if v is not None})
     return {'ave': dataclasses.replace(preset, network='ave'),
-            'avol': dataclasses.replace(preset, network='avol', epochs=max(1, preset.epochs // 4))}
+            'avol': dataclasses.replace(preset, network='avol', epochs=max(1, preset.epochs // 3))}
 
 # %% ../../nbs/apps/01_demo.ipynb 9
 DEMO_CACHE_SAMPLE_RATE = 16_000  # Hz: the demo caches' audio rate, unless the networks listen to less

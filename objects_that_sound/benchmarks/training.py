@@ -241,7 +241,7 @@ def benchmark_training(cache: ClipCache,  # the prepared cache of the end-to-end
             if report is not None: report(_rounded(pd.DataFrame(rows)))
     return _rounded(pd.DataFrame(rows))
 
-# %% ../../nbs/benchmarks/01_training.ipynb 51
+# %% ../../nbs/benchmarks/01_training.ipynb 52
 def ots_benchmark_training(cache: str = None,  # a prepared cache folder; None: make clips and their cache in `work`
                            work: str = 'benchmark_training',  # folder for those clips (`RESIZE` pixels square) and their cache
                            clips: int = 64,  # clips to make when no cache is given
@@ -278,6 +278,6 @@ def ots_benchmark_training(cache: str = None,  # a prepared cache folder; None: 
                                seconds, seed, bool(cudnn_benchmark), report)
     print(f'\n{table.to_markdown(index=False)}\n\nwritten to {out} after {time.time() - started:.0f} s')
 
-# %% ../../nbs/benchmarks/01_training.ipynb 52
+# %% ../../nbs/benchmarks/01_training.ipynb 53
 #| eval: false
 if __name__ == '__main__': call_parse(ots_benchmark_training)  # python -m objects_that_sound.benchmarks.training [options]
