@@ -109,16 +109,15 @@ def localization_scores(heatmaps, annotations, train_annotations=None, method: s
                         train_box: np.ndarray | None = None, **options,  # as `localization_table`
                        ) -> tuple[dict[str, list[dict]], dict[str, float]]:  # row name → `score_image` of each frame in the heatmaps' order; the rules
     "What `localization_table` summarises: every frame scored for the method, each baseline and the ceiling."
-    keys = list(heatmaps) if isinstance(heatmaps, dict) else None
     if not len(heatmaps): raise InputError('no heatmaps to score')
-    n, size = len(heatmaps), options.get('size', FRAME_SIZE)
-    shape = tuple(np.shape(heatmaps[keys[0]] if keys else heatmaps[0]))  # the random maps' resolution: the method's
-    _pairs(heatmaps, annotations)  # every heatmap has its annotation
-    truths = [annotations[key] for key in keys] if keys else list(annotations)  # in the heatmaps' order
+    pairs = _pairs(heatmaps, annotations)  # (heatmap, annotation), in the heatmaps' order; every heatmap has its annotation
+    maps, truths = [heatmap for heatmap, _ in pairs], [truth for _, truth in pairs]
+    n, size = len(pairs), options.get('size', FRAME_SIZE)
+    shape = tuple(np.shape(maps[0]))  # the random maps' resolution: the method's
     rules = localization_rules(train_annotations, size)
     def score(maps, smoothing=smoothing): return [score_image(heatmap, truth, rules, smoothing=smoothing, **options) for heatmap, truth in zip(maps, truths)]
     def score_fixed(guess): return score([prediction_map(guess, size, options.get('align_corners', False), smoothing)] * n, smoothing=0)  # one map for every frame, prepared once
-    rows = {method: score([heatmaps[key] for key in keys] if keys else heatmaps), 'centre Gaussian': score_fixed(centre_gaussian(size)),
+    rows = {method: score(maps), 'centre Gaussian': score_fixed(centre_gaussian(size)),
             'whole frame': score_fixed(np.ones((size, size))), f'random (seed {seed})': score(np.random.default_rng(seed).random((n, *shape)))}
     if train_annotations is not None: rows['best box (train)'] = score_fixed(box_map((best_box(train_annotations, size=size)[0] if train_box is None else train_box), size))
     rows['ceiling (perfect map)'] = score([perfect_map(annotation, size) for annotation in truths], smoothing=0)  # the rule's ceiling: unsmoothed
