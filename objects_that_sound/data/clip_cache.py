@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -122,6 +123,10 @@ def frame_numbers(self: ClipCache, clip: int,  # clip number
     return self._index['frame_number'][first:first + count]
 
 # %% ../../nbs/data/05b_clip_cache.ipynb 41
+def _decoder_problem(error):
+    "What libjpeg said, without the source location newer torchvision puts before it ('decode_jpeg, …/decode_jpeg.cpp:171, ')."
+    return re.sub(r'^\w+, \S+:\d+, ', '', str(error))
+
 @patch
 def frame(self: ClipCache, clip: int,  # clip number
           index: int,  # which of the clip's cached frames, 0 <= index < len(frame_numbers(clip))
@@ -131,7 +136,7 @@ def frame(self: ClipCache, clip: int,  # clip number
     row = self._index['first_frame'][clip] + index
     start, length = self._index['jpeg_start'][row], self._index['jpeg_length'][row]
     try: return decode_jpeg(torch.from_numpy(np.array(self._memory_maps()[1][start:start + length])))
-    except RuntimeError as error: raise _merge_again(self.root, f'frames.jpg.bin: frame {index} of {self.clip_ids[clip]} cannot be decoded ({error})') from None
+    except RuntimeError as error: raise _merge_again(self.root, f'frames.jpg.bin: frame {index} of {self.clip_ids[clip]} cannot be decoded ({_decoder_problem(error)})') from None
 
 # %% ../../nbs/data/05b_clip_cache.ipynb 45
 @patch
