@@ -44,7 +44,7 @@ def demo_presets(preset: TrainingPreset | str | None = None,  # AVE-Net's preset
 
 # %% ../../nbs/apps/01_demo.ipynb 9
 DEMO_CACHE_SAMPLE_RATE = 16_000  # Hz: the demo caches' audio rate, unless the networks listen to less
-DEMO_FPS = 12  # frame rate of the training scenes' videos: the caches keep a frame every 0.25 s, which 12 fps holds exactly
+DEMO_FPS = 8  # frame rate of the training scenes' videos: the caches keep the frames at (k + ½) · 0.25 s, each a frame at 8 fps
 DEMO_SHIFTED_CLIPS = 320  # clips of the shifted test set
 DEMO_SHIFTED_SEED = 1  # its generator seed (the training scenes use the demo's data seed, 0)
 
@@ -61,8 +61,9 @@ def demo_data(out: Path,  # the demo folder
     "Generate the training scenes and the shifted test set, and cache their lists at the networks' sizes."
     side = 128 * math.ceil(resize / 128)  # frames a multiple of 128 wide, no smaller than the cached side
     cheap = dict(duration=duration, encoder_threads=1, aac_coder='fast')  # one encoder thread per worker
-    synth_instruments(out/'synth_instruments', n_clips, 0, SynthConfig.varied(width=side, height=side, fps=DEMO_FPS, **cheap), workers, progress)
     settings = CacheSettings(frame_size=resize, frame_step=min(1.0, duration / 8), sample_rate=min(DEMO_CACHE_SAMPLE_RATE, sample_rate))
+    scenes = SynthConfig.varied(width=side, height=side, fps=DEMO_FPS, sample_rate=DEMO_CACHE_SAMPLE_RATE, **cheap)  # sound at the caches' most
+    synth_instruments(out/'synth_instruments', n_clips, 0, scenes, workers, progress)
     lists = dict(train=(out/'synth_instruments', 'balanced_train_segments.csv'), test=(out/'synth_instruments', 'eval_segments.csv'))
     if shifted_clips:
         synth_instruments(out/'synth_shifted', shifted_clips, DEMO_SHIFTED_SEED, SynthConfig.shifted(**cheap), workers, progress)

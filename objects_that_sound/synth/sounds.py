@@ -5,6 +5,8 @@
 # %% ../../nbs/synth/01a_sounds.ipynb 3
 from __future__ import annotations
 import io
+import itertools
+import math
 import wave
 from functools import cache
 from pathlib import Path
@@ -26,6 +28,16 @@ def _soundfont():
     return (Path(pretty_midi.__file__).parent/'TimGM6mb.sf2').read_bytes()
 
 # %% ../../nbs/synth/01a_sounds.ipynb 11
+_BLOCK = _SOUNDFONT_RATE // 10  # 0.1 s: 4,800 samples, a whole number of samples at 8, 16, 22.05, 44.1 and 48 kHz too
+
+def _smooth_at_least(k):
+    "The smallest number of blocks from `k` up with no prime factor but 2, 3 and 5: a length the FFT is fast at."
+    def rest(m):
+        for p in (2, 3, 5):
+            while m % p == 0: m //= p
+        return m
+    return next(m for m in itertools.count(k) if rest(m) == 1)
+
 def _resampled(sound, rate):
     "`sound` rendered at the SoundFont's rate, at `rate` Hz: its spectrum cut (or zero-padded) by the FFT."
     if rate == _SOUNDFONT_RATE: return sound
@@ -42,8 +54,9 @@ def _render_midi(plan, n, sample_rate):
     with wave.open(io.BytesIO(midirenderer.render_wave_from(_soundfont(), buffer.getvalue()))) as w:
         if w.getframerate() != _SOUNDFONT_RATE or w.getsampwidth() != 2: raise RuntimeError(f'midirenderer gave {w.getframerate()} Hz, {w.getsampwidth()} bytes')
         stereo = np.frombuffer(w.readframes(w.getnframes()), np.int16).reshape(-1, w.getnchannels())
-    mono = _resampled(stereo.mean(1, dtype=np.float32) / 32768, sample_rate)[:n]
-    return np.pad(mono, (0, n - len(mono)))
+    blocks = _smooth_at_least(math.ceil(n * _SOUNDFONT_RATE / sample_rate / _BLOCK) + 1)  # the clip and 0.1 s or more of what follows
+    mono = stereo[:blocks * _BLOCK].mean(1, dtype=np.float32) / 32768  # the render ends with the last note's release: it may be shorter
+    return _resampled(np.pad(mono, (0, blocks * _BLOCK - len(mono))), sample_rate)[:n]
 
 # %% ../../nbs/synth/01a_sounds.ipynb 17
 _TOOL_SOUNDS = {  # the tools' synthesis parameters: (low, high) ranges drawn per clip, the click's decay (s) fixed; held out disjoint from training
