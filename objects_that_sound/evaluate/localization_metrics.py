@@ -184,8 +184,16 @@ def score_image(heatmap,  # (h, w) array or tensor
                 smoothing: float = 0,  # σ of the Gaussian smoothing, a fraction of the side (see `prediction_map`)
                 ) -> dict:  # {'cIoU': {rule: cIoU}, 'pointing': hit, 'peak on silent': hit}
     "One frame's cIoU under each binarisation rule, its pointing-game hit, and whether its maximum lies on a silent object."
-    prediction, gt = prediction_map(heatmap, size, align_corners, smoothing), gt_map(annotation, size)
-    silent = gt_map(Annotation(annotation.silent), size) if len(annotation.silent) else np.zeros_like(gt)
+    return _score_prediction(prediction_map(heatmap, size, align_corners, smoothing), _truth_maps(annotation, size), rules, tolerance)
+
+def _truth_maps(annotation, size):
+    "The frame's ground-truth map G and the map of its silent boxes (zeros without any): what every map of the frame is scored against."
+    gt = gt_map(annotation, size)
+    return gt, gt_map(Annotation(annotation.silent), size) if len(annotation.silent) else np.zeros_like(gt)
+
+def _score_prediction(prediction, truth_maps, rules, tolerance):
+    "`score_image` of a prediction map already made, against `_truth_maps` already drawn."
+    gt, silent = truth_maps
     peak = _peak(prediction)  # (row, column): found once for both games
     rules = rules or {'median': MEDIAN_KEEP}
     masks = {rule: prediction >= threshold for rule, threshold in zip(rules, _thresholds(prediction, list(rules.values())))}  # `binarise` of each rule, as booleans
