@@ -115,14 +115,13 @@ def table_to_rows(table: pd.DataFrame,  # a table of `rows_to_table` (or `locali
 
 # %% ../../nbs/evaluate/01b_baselines.ipynb 33
 def localization_scores(heatmaps, annotations, train_annotations=None, method: str = 'method', seed: int = 0, smoothing: float = SMOOTHING,
-                        train_box: np.ndarray | None = None, **options,  # as `localization_table`
+                        train_box: np.ndarray | None = None, size: int = FRAME_SIZE, tolerance: float = 0, align_corners: bool = False,  # as `localization_table`
                        ) -> tuple[dict[str, list[dict]], dict[str, float]]:  # row name → `score_image` of each frame in the heatmaps' order; the rules
     "What `localization_table` summarises: every frame scored for the method, each baseline and the ceiling."
     if not len(heatmaps): raise InputError('no heatmaps to score')
-    if set(options) - {'size', 'tolerance', 'align_corners'}: raise TypeError(f'localization_scores: unknown options {sorted(set(options) - {"size", "tolerance", "align_corners"})}')
     pairs = _pairs(heatmaps, annotations)  # (heatmap, annotation), in the heatmaps' order; every heatmap has its annotation
     maps, truths = [heatmap for heatmap, _ in pairs], [truth for _, truth in pairs]
-    n, size, tolerance, align_corners = len(pairs), options.get('size', FRAME_SIZE), options.get('tolerance', 0), options.get('align_corners', False)
+    n = len(pairs)
     shape = tuple(np.shape(maps[0]))  # the random maps' resolution: the method's
     rules = localization_rules(train_annotations, size)
     truth_maps = [_truth_maps(truth, size) for truth in truths]  # each frame's G and silent boxes, drawn once for every row
