@@ -173,7 +173,7 @@ def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clip
 # %% ../../nbs/apps/00_cli.ipynb 27
 _NETWORKS = ('ave', 'l3', 'avol')  # `models.networks.NETWORKS`: AVE-Net, L³-Net, AVOL-Net
 _OBJECTIVES = ('avc', 'contrastive')  # `train.learner.OBJECTIVES`
-_PRESET_OPTIONS = ('network', 'loss', 'width', 'image_size', 'sample_rate', 'epochs', 'pairs_per_epoch', 'valid_pairs', 'lr', 'bs', 'weight_average', 'vision_stride')
+_PRESET_OPTIONS = ('network', 'loss', 'width', 'image_size', 'sample_rate', 'epochs', 'pairs_per_epoch', 'valid_pairs', 'lr', 'bs', 'weight_average', 'vision_stride', 'frequency_warp')
 
 def _presets_table() -> str:
     "The value each preset gives each option of `ots_train` that defaults to it, as an indented table."
@@ -205,6 +205,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
               bs: int = None,  # pairs per batch, per process (preset)
               weight_average: float = None,  # not the paper's: decay per step of the weights' moving average that validation measures and the run ends with; 0: none (preset)
               vision_stride: Param("pixels per cell of the vision map: 16, the paper's, or 8, a heatmap twice as fine (not the paper's; the CPU demo's) (preset)", int, choices=[16, 8]) = None,
+              frequency_warp: float = None,  # not the paper's: in training each spectrogram's frequency axis stretched by a random factor in [1/w, w]; 1: none (preset; the CPU demo's 1.18)
               sync_bn: bool = False,  # BatchNorm statistics over all processes (multi-GPU)
               warm_start: str = None,  # model file to start from (e.g. another run's models/final.pth)
               workers: int = 2,  # data-loading processes
@@ -221,7 +222,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
     resize = round(image_size * RESIZE / FRAME_SIZE) if image_size else None  # the paper's crop-to-frame ratio
     chosen = training_preset(preset, network=network, loss=loss, width=width, image_size=image_size, resize=resize,
                              sample_rate=sample_rate, epochs=epochs, pairs_per_epoch=pairs_per_epoch, valid_pairs=valid_pairs, lr=lr, bs=bs,
-                             weight_average=weight_average, vision_stride=vision_stride, sync_bn=sync_bn or None)
+                             weight_average=weight_average, vision_stride=vision_stride, frequency_warp=frequency_warp, sync_bn=sync_bn or None)
     learn = train_on_cache(cache, out, valid or 0.1, chosen, warm_start=warm_start, workers=workers, seed=seed,
                            progress=on_terminal(), dry_run=dry_run)
     if learn is not None and rank_distrib() == 0:
@@ -280,6 +281,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
              preset: Param("training preset; default: paper with a GPU, cpu without", str, choices=list(PRESET_SETTINGS)) = None,
              loss: Param("the objective; default: the preset's", str, choices=_OBJECTIVES) = None,
              epochs: int = None,  # AVE-Net's epochs; AVOL-Net trains a third as long (default: the preset's, 12 on a CPU)
+             frequency_warp: float = None,  # not the paper's: training spectrograms' frequency axis stretched by a random factor in [1/w, w]; 1: none (default: the preset's, 1.18 on a CPU)
              workers: int = 2,  # processes for generation, preparation and loading
              seeds: int = 1,  # training seeds 0, 1, …: with 3, every headline number as mean ± sd over them
              shifted_clips: int = 320,  # clips of the shifted test set (other pictures, timbres, frame size and rates); 0: none
@@ -289,7 +291,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
     if seeds < 1: raise InputError(f'--seeds {seeds}: train with at least one seed')
     if shifted_clips < 0: raise InputError(f'--shifted_clips {shifted_clips}: must be 0 (no shifted test set) or more')
     from objects_that_sound.apps.demo import demo_presets, run_demo
-    run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs), workers, seeds, shifted_clips)
+    run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs, frequency_warp=frequency_warp), workers, seeds, shifted_clips)
 
 # %% ../../nbs/apps/00_cli.ipynb 41
 @console_command('ots_benchmark --work benchmark_data --device cpu --workers 2',

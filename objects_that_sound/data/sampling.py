@@ -80,8 +80,8 @@ class AVCDataLoader(DataLoader):
         "Draw this pass's plan and reseed the batch transforms."
         seed = [self.seed, self.passes] if self.train else [self.seed]
         self.plan = self.sampler.plan(self.n, seed=seed, augment=self.train, positive_fraction=self.positive_fraction)
-        for tfm in self.after_batch.fs:
-            if hasattr(tfm, 'reseed'): tfm.reseed(seed)
+        for stream, tfm in enumerate(self.after_batch.fs):
+            if hasattr(tfm, 'reseed'): tfm.reseed([*seed, stream])  # one stream per transform: no two draw the same numbers
         if self.train: self.passes += 1
 
     def __iter__(self):

@@ -14,7 +14,7 @@ from torch import nn
 import torch.nn.functional as F
 
 from ..core import PAPER_SAMPLE_RATE
-from .spectrogram import LogSpectrogram
+from .spectrogram import FrequencyWarp, LogSpectrogram
 
 # %% auto 0
 __all__ = ['CONVNET_LAYERS', 'VISION_STRIDE', 'VISION_CONVNET', 'AUDIO_CONVNET', 'ConvNetConfig', 'conv_block', 'scaled_channels',
@@ -82,12 +82,13 @@ class AVCNetwork(nn.Module):
         if vision_stride not in (8, VISION_STRIDE): raise ValueError(f'vision_stride {vision_stride}: choose {VISION_STRIDE} (the paper\'s) or 8')
         self.width, self.sample_rate, self.vision_stride = width, sample_rate, vision_stride
         self.log_spectrogram = LogSpectrogram(sample_rate)
+        self.frequency_warp = FrequencyWarp()  # training only and off (1) unless a run sets its `max_stretch`: not the paper's (see the spectrogram chapter)
         self.vision_convnet, self.audio_convnet = convnet(VISION_CONVNET, width, vision_stride), convnet(AUDIO_CONVNET, width)
         self.final_channels = scaled_channels(CONVNET_LAYERS[-1], width)
 
     def audio_feature_map(self, waveform: torch.Tensor) -> torch.Tensor:
-        "The audio ConvNet's final map, (B, n) → (B, 512, 16, 12) for 1 s at 48 kHz."
-        return self.audio_convnet(self.log_spectrogram(waveform))
+        "The audio ConvNet's final map, (B, n) → (B, 512, 16, 12) for 1 s at 48 kHz (the spectrogram warped in training, if asked)."
+        return self.audio_convnet(self.frequency_warp(self.log_spectrogram(waveform)))
 
     def forward(self, image: torch.Tensor, waveform: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         "Both embeddings of a batch of frames and sounds: what the training objectives score."
@@ -112,7 +113,7 @@ def listen_at(self: AVCNetwork,
     self.log_spectrogram.input_sample_rate = sample_rate
     return self
 
-# %% ../../nbs/models/01_body.ipynb 32
+# %% ../../nbs/models/01_body.ipynb 34
 @patch
 def frame_embedding(self: AVCNetwork,
                     image: torch.Tensor,  # (B, 3, H, W) normalised frames
@@ -120,13 +121,13 @@ def frame_embedding(self: AVCNetwork,
     "One embedding per frame, as retrieval compares them."
     return self.vision_embedding(image)
 
-# %% ../../nbs/models/01_body.ipynb 35
+# %% ../../nbs/models/01_body.ipynb 37
 @patch
 def heatmap(self: AVCNetwork, image: torch.Tensor, waveform: torch.Tensor) -> torch.Tensor:
     "Where in each frame the sound is, (B, h, w) in [0, 1]: only a network that `localizes` has one."
     raise NotImplementedError(f'{type(self).__name__} does not localize (localizes = False): AVOL-Net does')
 
-# %% ../../nbs/models/01_body.ipynb 39
+# %% ../../nbs/models/01_body.ipynb 41
 class EmbeddingHead(nn.Module):
     "Final ConvNet map → embedding: global max-pool, fc1 + ReLU, fc2, optionally L2-normalised. (B, C, H, W) → (B, D)."
     def __init__(self, in_channels: int = 512,  # channels of the ConvNet's final map
@@ -142,7 +143,7 @@ class EmbeddingHead(nn.Module):
         embedding = self.centre(self.fc2(F.relu(self.fc1(pooled))))  # (B, D)
         return F.normalize(embedding, dim=1) if self.normalise else embedding
 
-# %% ../../nbs/models/01_body.ipynb 46
+# %% ../../nbs/models/01_body.ipynb 48
 def count_parameters(network: nn.Module) -> int:
     "The number of learnable parameters of `network`."
     return sum(parameter.numel() for parameter in network.parameters() if parameter.requires_grad)

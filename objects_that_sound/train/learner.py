@@ -30,9 +30,9 @@ from ..evaluate.avc import avc_metrics, fit_decision, native_bf16, score_matrix_
 from .distributed import gather_objects, gather_with_grad
 
 # %% auto 0
-__all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'OBJECTIVES', 'StepDecay', 'CosineDecay',
-           'ema_update', 'WeightAverage', 'AVCLoss', 'ContrastiveLoss', 'AVCEvaluation', 'CPUBFloat16', 'avc_learner',
-           'calibrate_decision']
+__all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'NETWORK_AUGMENTATION_STREAM', 'OBJECTIVES',
+           'StepDecay', 'CosineDecay', 'ema_update', 'WeightAverage', 'AVCLoss', 'ContrastiveLoss', 'AVCEvaluation',
+           'ReseedNetworkAugmentation', 'CPUBFloat16', 'avc_learner', 'calibrate_decision']
 
 # %% ../../nbs/train/00_learner.ipynb 7
 PAPER_WEIGHT_DECAY = 1e-5  # Adam's weight decay (paper, Section 3)
@@ -202,6 +202,18 @@ class AVCEvaluation(Callback):
         self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
 
 # %% ../../nbs/train/00_learner.ipynb 39
+NETWORK_AUGMENTATION_STREAM = 1_000  # the network's own draws: a stream apart from the loader's batch transforms (0, 1, 2, …)
+
+class ReseedNetworkAugmentation(Callback):
+    "Before each training pass, restart the random draws of the network's modules that have any (`reseed`), from the pass's seed."
+    order = -10  # after `ContinueRun` numbers the epoch
+    def before_train(self):
+        loader = self.dls.train
+        seed = [getattr(loader, 'seed', 0), getattr(loader, 'passes', self.epoch)]  # an AVC loader: the pass it is about to draw; others: the epoch
+        for module in self.model.modules():
+            if hasattr(module, 'reseed'): module.reseed([*seed, NETWORK_AUGMENTATION_STREAM])
+
+# %% ../../nbs/train/00_learner.ipynb 43
 class CPUBFloat16(Callback):
     "bfloat16 autocast of the network's forward pass on the CPU, the loss in float32 (fastai's `MixedPrecision` autocasts on CUDA only)."
     order = 10  # as `MixedPrecision`: before the other callbacks see the prediction
@@ -216,10 +228,10 @@ class CPUBFloat16(Callback):
         if getattr(self, 'autocast', None) is not None: self.autocast.__exit__(None, None, None)
         self.autocast = None
 
-# %% ../../nbs/train/00_learner.ipynb 42
+# %% ../../nbs/train/00_learner.ipynb 46
 OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
 
-# %% ../../nbs/train/00_learner.ipynb 45
+# %% ../../nbs/train/00_learner.ipynb 49
 @delegates(Learner, but=['loss_func', 'opt_func', 'metrics', 'wd', 'wd_bn_bias'])
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
                 model: nn.Module,  # AVENet, L3Net or AVOLNet
@@ -239,7 +251,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
     evaluation = AVCEvaluation()
     learn = Learner(dls, model, loss_func=objective, metrics=evaluation.metrics(),
                     opt_func=partial(Adam, decouple_wd=False), wd=weight_decay, wd_bn_bias=False, **kwargs)
-    learn.add_cbs([StepDecay(lr_decay, lr_decay_epochs) if cosine_epochs is None else CosineDecay(cosine_epochs), evaluation])
+    learn.add_cbs([StepDecay(lr_decay, lr_decay_epochs) if cosine_epochs is None else CosineDecay(cosine_epochs), evaluation, ReseedNetworkAugmentation()])
     learn.evaluation = evaluation
     if weight_average: learn.add_cb(WeightAverage(weight_average))  # fastai names it learn.weight_average
     device = torch.device(getattr(dls, 'device', None) or 'cpu')
@@ -248,7 +260,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
     if mixed_precision: learn.add_cb(MixedPrecision(amp_mode=AMPMode.BF16) if device.type == 'cuda' else CPUBFloat16())
     return learn
 
-# %% ../../nbs/train/00_learner.ipynb 53
+# %% ../../nbs/train/00_learner.ipynb 57
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()

@@ -69,6 +69,7 @@ class TrainingPreset:
     keep_best: bool = False  # end with the epoch of the best validation ROC AUC instead of the last
     vision_stride: int = VISION_STRIDE  # pixels per cell of the vision map: 16 (the paper's) or 8 (a heatmap twice as fine; see models)
     weight_average: float = 0.0  # not the paper's: decay per step of the weights' moving average that validation measures and the run ends with (see learner); 0: none
+    frequency_warp: float = 1.0  # not the paper's: in training each spectrogram's frequency axis stretched by a factor in [1/w, w] (see the audio front end); 1: none
 
     def __post_init__(self):
         "Refuse a preset no network can train with, naming the field."
@@ -77,10 +78,10 @@ class TrainingPreset:
             if getattr(self, field) not in allowed: raise InputError(f'{field} {getattr(self, field)!r}: choose one of {", ".join(map(str, allowed))}')
         ranges = dict(width=(1e-9, math.inf), image_size=(16, math.inf), resize=(self.image_size, math.inf), sample_rate=NETWORK_SAMPLE_RATES,
                       temperature=(1e-9, math.inf), bs=(1, math.inf), lr=(1e-12, math.inf), epochs=(1, math.inf),
-                      pairs_per_epoch=(1, MAX_PAIRS_PER_PASS), valid_pairs=(2, MAX_PAIRS_PER_PASS), weight_average=(0, 0.999999))
+                      pairs_per_epoch=(1, MAX_PAIRS_PER_PASS), valid_pairs=(2, MAX_PAIRS_PER_PASS), weight_average=(0, 0.999999), frequency_warp=(1, 2))
         why = dict(image_size="the vision ConvNet's map is 1/16 of the frame", resize='the crop is taken from the resized frame',
                    sample_rate="1 s makes a spectrogram of 17 bins at 2 kHz, the fewest the audio ConvNet takes, and of 513 at 96 kHz, twice the paper's",
-                   valid_pairs='a corresponding and a non-corresponding pair', weight_average='0 averages nothing; 0.99 about the last 100 steps', pairs_per_epoch="a pass's pairs are drawn at once, about 110 bytes each")
+                   valid_pairs='a corresponding and a non-corresponding pair', weight_average='0 averages nothing; 0.99 about the last 100 steps', frequency_warp='1 warps nothing; 2 stretches up to an octave either way', pairs_per_epoch="a pass's pairs are drawn at once, about 110 bytes each")
         for field, (least, most) in ranges.items():
             value = getattr(self, field)
             if value is None: continue
@@ -297,6 +298,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     _check_enough_data(dls, train, preset.bs)
     options = dict(centre_embeddings=True) if preset.centre_embeddings else {}
     network = make_network(preset.network, preset.width, preset.sample_rate, vision_stride=preset.vision_stride, **options).listen_at(train.sample_rate)
+    network.frequency_warp.max_stretch = preset.frequency_warp  # training only; a saved network is the same without it
     left = transfer_state(model_state(warm_start), network) if warm_start else None  # the layers the model file has nothing for
     if dry_run:
         saved = _saved_epochs(out/'models')
