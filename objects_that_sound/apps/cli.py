@@ -205,7 +205,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
               bs: int = None,  # pairs per batch, per process (preset)
               weight_average: float = None,  # not the paper's: decay per step of the weights' moving average that validation measures and the run ends with; 0: none (preset)
               vision_stride: Param("pixels per cell of the vision map: 16, the paper's, or 8, a heatmap twice as fine (not the paper's; the CPU demo's) (preset)", int, choices=[16, 8]) = None,
-              frequency_warp: float = None,  # not the paper's: in training each spectrogram's frequency axis stretched by a random factor in [1/w, w]; 1: none (preset; the CPU demo's 1.18)
+              frequency_warp: float = None,  # not the paper's: in training each spectrogram's frequency axis stretched by a random factor in [1/w, w]; 1: none (preset; the CPU demo's 1.3)
               sync_bn: bool = False,  # BatchNorm statistics over all processes (multi-GPU)
               warm_start: str = None,  # model file to start from (e.g. another run's models/final.pth)
               workers: int = 2,  # data-loading processes
@@ -281,7 +281,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
              preset: Param("training preset; default: paper with a GPU, cpu without", str, choices=list(PRESET_SETTINGS)) = None,
              loss: Param("the objective; default: the preset's", str, choices=_OBJECTIVES) = None,
              epochs: int = None,  # AVE-Net's epochs; AVOL-Net trains a third as long (default: the preset's, 12 on a CPU)
-             frequency_warp: float = None,  # not the paper's: training spectrograms' frequency axis stretched by a random factor in [1/w, w]; 1: none (default: the preset's, 1.18 on a CPU)
+             frequency_warp: float = None,  # not the paper's: training spectrograms' frequency axis stretched by a random factor in [1/w, w]; 1: none (default: the preset's, 1.3 on a CPU)
              workers: int = 2,  # processes for generation, preparation and loading
              seeds: int = 1,  # training seeds 0, 1, …: with 3, every headline number as mean ± sd over them
              shifted_clips: int = 320,  # clips of the shifted test set (other pictures, timbres, frame size and rates); 0: none
