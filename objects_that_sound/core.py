@@ -24,7 +24,7 @@ from fastprogress.fastprogress import progress_bar
 # %% auto 0
 __all__ = ['PAPER_SAMPLE_RATE', 'PAIR_SECONDS', 'FRAME_SIZE', 'RESIZE', 'atomic_write', 'atomic_write_text',
            'changed_fields_repr', 'InputError', 'console_script', 'remove_stale_temporaries', 'exclusive_writer',
-           'map_in_workers', 'on_terminal', 'report_progress']
+           'map_in_workers', 'on_terminal', 'seeded_generator', 'report_progress']
 
 # %% ../nbs/00_core.ipynb 6
 PAPER_SAMPLE_RATE = 48_000  # Hz: all audio is "resampled to 48 kHz mono" (Section 3)
@@ -152,7 +152,14 @@ def on_terminal() -> bool:
     return sys.stdout.isatty() and os.environ.get('TERM') != 'dumb'
 
 
-# %% ../nbs/00_core.ipynb 43
+# %% ../nbs/00_core.ipynb 44
+def seeded_generator(seed: int | list[int],  # e.g. [seed, pass number, stream]
+                     ) -> 'torch.Generator':  # a CPU generator
+    "A torch generator started from `seed`, mixed by numpy's `SeedSequence`."
+    import numpy as np, torch
+    return torch.Generator().manual_seed(int(np.random.SeedSequence(seed).generate_state(1)[0]))
+
+# %% ../nbs/00_core.ipynb 46
 def report_progress(results,  # an iterable of results, as they come
                     total: int,  # how many there will be
                     ):

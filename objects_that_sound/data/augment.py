@@ -9,14 +9,13 @@ import mmap
 import sys
 from contextlib import contextmanager, nullcontext
 
-import numpy as np
 import torch
 import torchvision.transforms.v2.functional as TF
 from fastai.torch_core import TensorBase, TensorImage
 from fastai.vision.core import imagenet_stats
 from fasttransform import DisplayedTransform, ItemTransform
 
-from ..core import FRAME_SIZE, RESIZE, InputError
+from ..core import FRAME_SIZE, RESIZE, InputError, seeded_generator
 from .cache_format import MU_LAW_VALUES
 
 # %% auto 0
@@ -112,7 +111,7 @@ class _RandomBatchTransform(DisplayedTransform):
     def reseed(self, seed: int | list[int],  # e.g. [seed, pass number]
                ):
         "Restart the random draws from `seed`."
-        self.generator = torch.Generator().manual_seed(int(np.random.SeedSequence(seed).generate_state(1)[0]))
+        self.generator = seeded_generator(seed)
 
     def uniform(self, n: int,  # how many numbers
                 low: float,  # lowest

@@ -6,12 +6,11 @@
 from __future__ import annotations
 import math
 
-import numpy as np
 import torch
 from torch import nn
 import torchaudio
 
-from ..core import PAIR_SECONDS, PAPER_SAMPLE_RATE
+from ..core import PAIR_SECONDS, PAPER_SAMPLE_RATE, seeded_generator
 
 # %% auto 0
 __all__ = ['STFT_WINDOW_SECONDS', 'LOG_EPSILON', 'LOG_POWER_MEAN', 'LOG_POWER_STD', 'spectrogram_geometry', 'LogSpectrogram',
@@ -103,7 +102,7 @@ class FrequencyWarp(nn.Module):
     def reseed(self, seed: int | list[int],  # e.g. [seed, pass number]
                ):
         "Restart the random factors from `seed`."
-        self.generator = torch.Generator().manual_seed(int(np.random.SeedSequence(seed).generate_state(1)[0]))
+        self.generator = seeded_generator(seed)
 
     def factors(self, n: int) -> torch.Tensor:
         "The next `n` stretch factors, (n,) on the CPU, log-uniform in [1 / max_stretch, max_stretch]."
