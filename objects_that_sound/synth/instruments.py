@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .clipwriter import write_clip
 from ..core import PAIR_SECONDS, InputError, atomic_write_text, map_in_workers
-from .scenes import SynthConfig, ground_truth, plan_clip, render_frames
+from .pictures import render_frames
+from .scenes import SynthConfig, ground_truth, plan_clip
 from .sounds import render_audio
 
 # %% auto 0

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 
-import matplotlib.patches as patches
-import matplotlib.pyplot as plt
 import numpy as np
 from PIL import Image
 
@@ -17,7 +15,7 @@ from ..core import PAPER_SAMPLE_RATE, changed_fields_repr
 
 # %% auto 0
 __all__ = ['SYNTH_CLASSES', 'CLUTTER_PICTURES', 'PICTURE_STYLES', 'SynthClass', 'SynthConfig', 'ClipPlan', 'plan_clip',
-           'ground_truth', 'render_frames', 'show_ground_truth']
+           'ground_truth']
 
 # %% ../../nbs/synth/01_scenes.ipynb 6
 @dataclass(frozen=True)
@@ -318,56 +316,3 @@ def ground_truth(plan: ClipPlan,  # the clip
                 objects=[dict(label=o['synth_class'].label, name=o['synth_class'].name, sounding=o['sounding'], style=o['style'],
                               boxes=o['boxes'].tolist()) for o in plan.objects],
                 clutter=[dict(name=c['name'], style=c['style'], box=c['box']) for c in plan.clutter])
-
-# %% ../../nbs/synth/01_scenes.ipynb 57
-def _background(plan, config):
-    "The clip's background with its clutter pictures pasted on, an RGBA image."
-    W, H, b = config.width, config.height, plan.background
-    rng = np.random.default_rng([plan.seed, plan.index, 3])
-    y, x = np.mgrid[0:H, 0:W] / max(W, H)
-    along = x * np.cos(b['angle']) + y * np.sin(b['angle'])
-    if b['kind'] == 'gradient': mix = (along - along.min()) / np.ptp(along)
-    elif b['kind'] == 'stripes': mix = 0.5 + 0.5 * np.sin(2 * np.pi * along / b['scale'])
-    else:
-        cells = rng.random((max(2, int(H / (b['scale'] * 200))), max(2, int(W / (b['scale'] * 200)))))
-        mix = np.asarray(Image.fromarray((cells * 255).astype(np.uint8)).resize((W, H), Image.BICUBIC)) / 255
-    colours = np.asarray(b['colours'], float)
-    image = colours[0] + mix[..., None] * (colours[1] - colours[0]) + rng.normal(0, b['grain'], (H, W, 1))
-    canvas = Image.fromarray(np.clip(image, 0, 255).astype(np.uint8)).convert('RGBA')
-    for item in plan.clutter:
-        x1, y1, x2, y2 = item['box']
-        canvas.alpha_composite(_sized_sprite(item['picture'], item['style'], x2 - x1, y2 - y1), (x1, y1))
-    return canvas
-
-# %% ../../nbs/synth/01_scenes.ipynb 60
-def render_frames(plan: ClipPlan,  # the clip
-                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
-                  ) -> np.ndarray:
-    "The clip's frames: (duration * fps, height, width, 3) uint8 RGB."
-    background = _background(plan, config)
-    frames = np.empty((round(config.duration * config.fps), config.height, config.width, 3), np.uint8)
-    for k in range(len(frames)):
-        frame = background.copy()
-        for o in plan.objects:
-            x1, y1, x2, y2 = (int(v) for v in o['boxes'][k])
-            frame.alpha_composite(_sized_sprite(o['synth_class'].picture, o['style'], x2 - x1, y2 - y1), (x1, y1))
-        frames[k] = np.asarray(frame.convert('RGB'))
-    return frames
-
-# %% ../../nbs/synth/01_scenes.ipynb 62
-def show_ground_truth(record: dict,  # a clip's ground truth (`ground_truth`, or a line of ground_truth.jsonl)
-                      frame: np.ndarray,  # (H, W, 3) the clip's frame number `k`
-                      k: int = 0,  # frame number
-                      ax=None,  # matplotlib axes (default: a new figure)
-                      ):
-    "Show `frame` with the boxes: green the sounding instrument, red silent distractors, grey dashed clutter."
-    if ax is None: ax = plt.subplots(figsize=(4, 3))[1]
-    ax.imshow(frame); ax.axis('off')
-    for o in record['objects']:
-        x1, y1, x2, y2 = o['boxes'][k]
-        ax.add_patch(patches.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=2, ec='lime' if o['sounding'] else 'red'))
-    for item in record['clutter']:
-        x1, y1, x2, y2 = item['box']
-        ax.add_patch(patches.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=1, ec='grey', ls='--'))
-    ax.set_title(f"{record['name']}{'' if record['on_screen'] else ' (off-screen)'}", fontsize=9)
-    return ax
