@@ -8,9 +8,10 @@ warp's own generator so that they resume like it); none is in the library, none 
            steps set to 0 (the normalised log power's mean)
   zoom     a slow-down of the time axis: output step t reads start + t / r, r uniform in [1, ZOOM], start uniform where
            the stretched second still fits (linear interpolation)
+  rate     no augmentation beside the warp, the networks listening at RATE Hz instead of the preset's 8 kHz
 
 usage: python .ci/experiments/audio_augmentations.py DEMO_FOLDER WORK_FOLDER VARIANT...
-       VARIANT: masks:F_MASK:T_MASK or zoom:ZOOM, e.g. masks:8:25 zoom:1.3
+       VARIANT: masks:F_MASK:T_MASK, zoom:ZOOM or rate:RATE, e.g. masks:8:25 zoom:1.3 rate:4000
 Writes WORK_FOLDER/audio_augmentations.json (one row per variant, kept across calls)."""
 import json, math, sys, time
 from pathlib import Path
@@ -70,9 +71,10 @@ if __name__ == '__main__':
     for variant in sys.argv[3:]:
         kind, *values = variant.split(':')
         AUGMENTATION.clear()
-        AUGMENTATION[kind] = float(values[0]) if kind == 'zoom' else tuple(map(int, values))
+        if kind != 'rate': AUGMENTATION[kind] = float(values[0]) if kind == 'zoom' else tuple(map(int, values))
+        preset = demo_presets('cpu', sample_rate=int(values[0]) if kind == 'rate' else None)['ave']
         out, started = work/f'ave_{variant.replace(":", "_")}', time.time()
-        train_on_cache(ClipCache(demo/'cache'/'train'), out, 0.1, demo_presets('cpu')['ave'], workers=2, seed=0, progress=False)
+        train_on_cache(ClipCache(demo/'cache'/'train'), out, 0.1, preset, workers=2, seed=0, progress=False)
         history, shifted = pd.read_csv(out/'history.csv'), avc_evaluation(TrainedRun.load(out), ClipCache(valid_cache))
         results[variant] = dict(minutes=round((time.time() - started) / 60, 1), valid_best_roc_auc=round(history['roc_auc'].max(), 3),
                                 valid_last_avc=round(history['avc_accuracy'].iloc[-1], 3), shifted_valid_avc=round(shifted['avc_accuracy'], 3),
