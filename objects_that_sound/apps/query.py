@@ -20,7 +20,7 @@ from ..data.clip_cache import ClipCache
 from ..core import FRAME_SIZE, PAIR_SECONDS, InputError
 from ..evaluate.retrieval import RetrievalDatabase, class_names, embed_database, prepare_frames
 from ..data.ontology import audioset_ontology
-from ..evaluate.retrieval_metrics import top_k_retrieval
+from ..evaluate.search import top_k_retrieval
 from ..models.checkpoints import TrainedRun
 
 # %% auto 0

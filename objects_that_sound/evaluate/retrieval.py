@@ -18,7 +18,8 @@ from ..data.clip_cache import ClipCache
 from ..core import FRAME_SIZE, PAIR_SECONDS, RESIZE, InputError, atomic_write
 from ..models.networks import AVCNetwork
 from ..data.ontology import RELEVANCE_C, audioset_ontology, relevance_matrix
-from .retrieval_metrics import ranked_relevance, top_k_retrieval
+from .retrieval_metrics import ranked_relevance
+from .search import top_k_retrieval
 
 # %% auto 0
 __all__ = ['QUERY_TYPES', 'database_frames', 'RetrievalDatabase', 'prepare_frames', 'frame_inputs', 'sound_inputs',
