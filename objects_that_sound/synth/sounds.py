@@ -15,10 +15,10 @@ import midirenderer
 import numpy as np
 import pretty_midi
 
-from .scenes import ClipPlan, SynthConfig
+from .scenes import ClipPlan, SynthClass, SynthConfig
 
 # %% auto 0
-__all__ = ['render_audio']
+__all__ = ['render_audio', 'timbre_names']
 
 # %% ../../nbs/synth/01a_sounds.ipynb 8
 _SOUNDFONT_RATE = 48_000  # Hz: midirenderer renders the SoundFont at this rate
@@ -108,3 +108,15 @@ def render_audio(plan: ClipPlan,  # the clip
     sound *= rng.uniform(config.min_peak, config.max_peak) / max(np.abs(sound).max(), 1e-6)
     if noise: sound += _pink_noise(rng, n) * np.sqrt(np.mean(sound ** 2)) * 10 ** (-plan.snr_db / 20)
     return np.clip(sound, -1, 1).astype(np.float32)
+
+# %% ../../nbs/synth/01a_sounds.ipynb 36
+def timbre_names(synth_class: SynthClass,  # a class of `SYNTH_CLASSES`
+                 held_out: bool = False,  # the shifted set's timbres instead of training's
+                 ) -> str:
+    "What `synth_class` is played with, by General-MIDI name: its programs, or its drum keys and kits, or 'synthesised'."
+    programs = synth_class.shifted_programs if held_out else synth_class.programs
+    if synth_class.sound == 'melody': return ', '.join(pretty_midi.program_to_instrument_name(p) for p in programs)
+    if synth_class.sound == 'percussion':
+        keys = synth_class.shifted_drum_keys if held_out else synth_class.drum_keys
+        return ', '.join(pretty_midi.note_number_to_drum_name(k) or f'key {k}' for k in keys) + f' (kit {" and ".join(map(str, programs))})'
+    return 'synthesised' + (' (held-out parameters)' if held_out else '')
