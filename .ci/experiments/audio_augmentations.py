@@ -9,9 +9,11 @@ warp's own generator so that they resume like it); none is in the library, none 
   zoom     a slow-down of the time axis: output step t reads start + t / r, r uniform in [1, ZOOM], start uniform where
            the stretched second still fits (linear interpolation)
   rate     no augmentation beside the warp, the networks listening at RATE Hz instead of the preset's 8 kHz
+  FIELD    no augmentation beside the warp, the demo's preset with FIELD (a `TrainingPreset` field) set to VALUE,
+           e.g. temperature:0.05 (the contrastive objective's temperature)
 
 usage: python .ci/experiments/audio_augmentations.py DEMO_FOLDER WORK_FOLDER VARIANT...
-       VARIANT: masks:F_MASK:T_MASK, zoom:ZOOM or rate:RATE, e.g. masks:8:25 zoom:1.3 rate:4000
+       VARIANT: masks:F_MASK:T_MASK, zoom:ZOOM, rate:RATE or FIELD:VALUE, e.g. masks:8:25 zoom:1.3 rate:4000 temperature:0.05
 Writes WORK_FOLDER/audio_augmentations.json (one row per variant, kept across calls)."""
 import json, math, sys, time
 from pathlib import Path
@@ -71,8 +73,10 @@ if __name__ == '__main__':
     for variant in sys.argv[3:]:
         kind, *values = variant.split(':')
         AUGMENTATION.clear()
-        if kind != 'rate': AUGMENTATION[kind] = float(values[0]) if kind == 'zoom' else tuple(map(int, values))
-        preset = demo_presets('cpu', sample_rate=int(values[0]) if kind == 'rate' else None)['ave']
+        if kind in ('masks', 'zoom'): AUGMENTATION[kind] = float(values[0]) if kind == 'zoom' else tuple(map(int, values))
+        field = 'sample_rate' if kind == 'rate' else kind
+        overrides = {} if kind in AUGMENTATION else {field: type(getattr(demo_presets('cpu')['ave'], field))(values[0])}
+        preset = demo_presets('cpu', **overrides)['ave']
         out, started = work/f'ave_{variant.replace(":", "_")}', time.time()
         train_on_cache(ClipCache(demo/'cache'/'train'), out, 0.1, preset, workers=2, seed=0, progress=False)
         history, shifted = pd.read_csv(out/'history.csv'), avc_evaluation(TrainedRun.load(out), ClipCache(valid_cache))

@@ -206,7 +206,7 @@ NETWORK_AUGMENTATION_STREAM = 1_000  # the network's own draws: a stream apart f
 
 class ReseedNetworkAugmentation(Callback):
     "Before each training pass, restart the random draws of the network's modules that have any (`reseed`), from the pass's seed."
-    order = -10  # after `ContinueRun` numbers the epoch
+    order = -10  # after `ContinueRun` (train.run_folder) numbers the epoch
     def before_train(self):
         loader = self.dls.train
         seed = [getattr(loader, 'seed', 0), getattr(loader, 'passes', self.epoch)]  # an AVC loader: the pass it is about to draw; others: the epoch

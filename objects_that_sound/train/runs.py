@@ -5,10 +5,7 @@
 # %% ../../nbs/train/01_runs.ipynb 3
 from __future__ import annotations
 import dataclasses
-import json
 import math
-import re
-import warnings
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
@@ -18,14 +15,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
-from fastai.callback.core import Callback
-from fastai.callback.progress import CSVLogger
 from fastai.data.core import DataLoaders
-from fastai.learner import Learner, save_model
+from fastai.learner import Learner
 from fastai.torch_core import rank_distrib
 
 from ..data.clip_cache import ClipCache
-from ..core import FRAME_SIZE, PAPER_SAMPLE_RATE, RESIZE, InputError, atomic_write, exclusive_writer, remove_stale_temporaries
+from ..core import FRAME_SIZE, PAPER_SAMPLE_RATE, RESIZE, InputError, exclusive_writer, remove_stale_temporaries
 from ..data.augment import avc_batch_transforms
 from ..data.avc_plan import AVCSampler
 from ..data.sampling import AVCDataLoader, avc_dataloaders
@@ -36,11 +31,12 @@ from ..models.transfer import transfer_state
 from .learner import OBJECTIVES, avc_learner, calibrate_decision
 from .distributed import distributed_training
 from .presets import PRESET_SETTINGS
+from .run_folder import EpochCheckpoint, EpochLog, HistoryLog, check_settings, forget_epochs_from, record_settings, resume_run, saved_epochs
+from .curves import LOSS_NAMES, plot_history
 
 # %% auto 0
-__all__ = ['NETWORK_SAMPLE_RATES', 'MAX_PAIRS_PER_PASS', 'PRESETS', 'LOSS_NAMES', 'TrainingPreset', 'training_preset',
-           'ContinueRun', 'EpochCheckpoint', 'HistoryLog', 'EpochLog', 'settings_table', 'train_on_cache',
-           'plot_history', 'plot_runs', 'evaluate_avc']
+__all__ = ['NETWORK_SAMPLE_RATES', 'MAX_PAIRS_PER_PASS', 'PRESETS', 'TrainingPreset', 'training_preset', 'settings_table',
+           'train_on_cache', 'evaluate_avc']
 
 # %% ../../nbs/train/01_runs.ipynb 6
 NETWORK_SAMPLE_RATES = (2_000, 96_000)  # Hz, the least and the most a network's spectrogram is computed at (see below)
@@ -103,132 +99,6 @@ def training_preset(name: str | None = None,  # 'paper', 'cpu', or None: 'paper'
     return dataclasses.replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
 # %% ../../nbs/train/01_runs.ipynb 16
-class ContinueRun(Callback):
-    "Continue a run at epoch `start`: number the epochs from there (so the schedule continues) and restore the running training loss."
-    order = -20  # before every other callback reads `epoch`
-    def __init__(self, start: int,  # the first epoch this fit trains
-                 state: dict | None = None):  # saved with the last checkpoint: the Recorder's running loss {'val', 'count'} and the sampler's 'passes'
-        self.start, self.state = start, state
-    def before_epoch(self):
-        self.learn.epoch += self.start
-        if self.state and self.learn.epoch == self.start:  # after the Recorder's reset in before_fit
-            self.recorder.smooth_loss.val = torch.tensor(self.state['val'])
-            self.recorder.smooth_loss.count = self.state['count']
-
-# %% ../../nbs/train/01_runs.ipynb 19
-class EpochCheckpoint(Callback):
-    "After every epoch, save the model and optimiser to `<model_dir>/epoch_<n>.pth`, the running loss and the sampler's pass to `epoch_<n>.json` and the weights' average to `epoch_<n>.average.pth`, atomically."
-    order = 70  # after the Recorder and the loggers have closed the epoch
-    def after_train(self): self.trained_epoch = self.epoch
-    def after_epoch(self):
-        # `learn.validate()` also ends with after_epoch: save only an epoch that trained, and only once
-        if rank_distrib() or getattr(self, 'trained_epoch', None) != self.epoch: return
-        self.trained_epoch = None
-        models = self.learn.path/self.learn.model_dir
-        models.mkdir(parents=True, exist_ok=True)
-        smooth_loss = self.recorder.smooth_loss
-        train_loader = getattr(self.dls.train, 'dl', self.dls.train)  # under data-parallel training, the loader behind fastai's DistributedDL
-        state = dict(val=float(smooth_loss.val), count=smooth_loss.count, passes=getattr(train_loader, 'passes', self.epoch + 1))  # the sampler's next pass
-        average = getattr(self.learn, 'weight_average', None)  # a WeightAverage callback, if the run averages
-        if average is not None: atomic_write(models/f'epoch_{self.epoch}.average.pth', lambda f: torch.save(average.state(), f))
-        atomic_write(models/f'epoch_{self.epoch}.json', lambda f: Path(f).write_text(json.dumps(state)))  # before the checkpoint that needs them
-        atomic_write(models/f'epoch_{self.epoch}.pth', lambda f: save_model(f, self.learn.model, self.learn.opt, with_opt=True))
-
-# %% ../../nbs/train/01_runs.ipynb 22
-def _saved_epochs(models_dir: Path,  # a run's models/
-                  whole: bool = True,  # only the checkpoints whose epoch_<n>.json is there too; False: every epoch_<n>.pth
-                 ) -> list[int]:
-    "The epochs with a checkpoint in `models_dir` — `epoch_<n>.pth` and the state saved with it, `epoch_<n>.json` — newest first."
-    epochs = (int(m.group(1)) for p in models_dir.glob('epoch_*.pth') if (m := re.fullmatch(r'epoch_(\d+)\.pth', p.name)))
-    return sorted((epoch for epoch in epochs if not whole or (models_dir/f'epoch_{epoch}.json').is_file()), reverse=True)
-
-# %% ../../nbs/train/01_runs.ipynb 25
-def _resume(learn: Learner) -> ContinueRun:
-    "Load the newest whole, readable checkpoint of `learn`'s run; return how to continue from it (from epoch 0, the network as it was, if none)."
-    models = learn.path/learn.model_dir
-    for lone in sorted(set(_saved_epochs(models, whole=False)) - set(_saved_epochs(models))):
-        warnings.warn(f'{models}/epoch_{lone}.pth has no epoch_{lone}.json (the run state saved with it): not a checkpoint, not loaded')
-    initial = {name: tensor.clone() for name, tensor in learn.model.state_dict().items()}
-    averaging = getattr(learn, 'weight_average', None) is not None  # its epoch_<n>.average.pth belongs to each checkpoint
-    for epoch in _saved_epochs(models):
-        try:
-            state = json.loads((models/f'epoch_{epoch}.json').read_text())  # read first: a checkpoint whose state cannot be read is not loaded
-            if not (isinstance(state, dict) and {'val', 'count'} <= state.keys()): raise ValueError(f'epoch_{epoch}.json holds no running loss')
-            learn.load(f'epoch_{epoch}', with_opt=True)
-            if averaging: learn.weight_average.restore(torch.load(models/f'epoch_{epoch}.average.pth', weights_only=True))
-            return ContinueRun(epoch + 1, state)
-        except Exception as error:
-            learn.model.load_state_dict(initial); learn.opt = None  # as before the attempt, whatever of it was loaded
-            if averaging: learn.weight_average.average = None
-            warnings.warn(f'{models}/epoch_{epoch}.pth cannot be read ({type(error).__name__}: '
-                          f'{str(error)[:200]}); resuming from the checkpoint before it')
-    return ContinueRun(0)
-
-# %% ../../nbs/train/01_runs.ipynb 28
-_CONTENT_OF = {'train': 'train_content', 'valid': 'valid_content', 'warm_start': 'warm_start_content'}  # a file or folder's path → its digest, in the settings
-
-def _compared(settings: dict,
-              recorded: dict,  # the run's settings.json
-             ) -> dict:
-    "The settings that must match to continue a run: each cache and the warm start by its digest whatever path reaches it — by its path where the run recorded no digest (an older run)."
-    def by_digest(k): return k in _CONTENT_OF and _CONTENT_OF[k] in recorded and isinstance(settings[k], str)  # a validation share (a number) stays
-    return {k: v for k, v in settings.items() if not by_digest(k) and not (k in _CONTENT_OF.values() and k not in recorded)}
-
-# %% ../../nbs/train/01_runs.ipynb 31
-_PRESET_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainingPreset) if f.default is not dataclasses.MISSING}
-
-def _check_settings(out: Path, settings: dict):
-    "Refuse to continue the run in `out` if it was started with other settings (the number of epochs may grow)."
-    path = out/'settings.json'
-    if not path.exists(): return
-    try: recorded = json.loads(path.read_text())
-    except (OSError, ValueError) as error: recorded = error
-    if not isinstance(recorded, dict): raise InputError(f'{path}: damaged ({recorded}); the run in {out} cannot be continued: use another folder')
-    recorded = _PRESET_DEFAULTS | recorded  # a field added since the run was recorded: it trained as the field's default does
-    recorded, asked = _compared(recorded, recorded), _compared(settings, recorded)
-    if recorded != asked:
-        changed = {k: (recorded.get(k), asked.get(k)) for k in sorted(asked.keys() | recorded.keys()) if recorded.get(k) != asked.get(k)}
-        raise InputError(f'{out}: this run was started with other settings (recorded → asked): {changed}; use another folder')
-
-# %% ../../nbs/train/01_runs.ipynb 34
-def _record_settings(out: Path, settings: dict):
-    "Save the run's settings in `out` (an older run's, with the digests added), or refuse to continue a run made with other ones."
-    _check_settings(out, settings)
-    path = out/'settings.json'
-    if not path.exists() or set(_CONTENT_OF.values()) - json.loads(path.read_text()).keys(): atomic_write(out/'settings.json', lambda f: Path(f).write_text(json.dumps(settings, indent=1)))
-
-# %% ../../nbs/train/01_runs.ipynb 37
-class HistoryLog(CSVLogger):
-    "fastai's `CSVLogger` appending to a run's `history.csv`: one header line however often the run resumes."
-    def __init__(self, fname: str = 'history.csv'): super().__init__(fname, append=True)
-
-    def before_fit(self):
-        path = self.path/self.fname
-        new_file = not path.exists() or path.stat().st_size == 0
-        self.file = path.open('a')
-        if new_file: self.file.write(','.join(self.recorder.metric_names) + '\n')
-        self.old_logger, self.learn.logger = self.logger, self._write_line
-
-# %% ../../nbs/train/01_runs.ipynb 40
-class EpochLog(Callback):
-    "Print a header line naming the logged columns, then one rounded line per epoch: a run's log without progress bars."
-    order = 55  # after the Recorder (50) has named the columns and closed the epoch's line
-    def __init__(self, digits: int = 3): self.digits = digits  # decimals of the losses and metrics
-    def _line(self, values): return '  '.join(f'{value:>{width}}' for value, width in zip(values, self.widths))
-    def before_fit(self):
-        self.widths = [max(len(name), self.digits + 3) for name in self.recorder.metric_names]
-        print(self._line(self.recorder.metric_names), flush=True)
-    def after_epoch(self):
-        print(self._line(f'{value:.{self.digits}f}' if isinstance(value, float) else value for value in self.recorder.log), flush=True)
-
-# %% ../../nbs/train/01_runs.ipynb 43
-def _forget_epochs_from(history: Path, epoch: int):
-    "Drop the rows of `history` from `epoch` on: a run killed after logging an epoch but before saving it redoes that epoch."
-    if not history.exists(): return
-    kept = [line for line in history.read_text().splitlines(keepends=True) if not line[:1].isdigit() or int(line.split(',')[0]) < epoch]
-    atomic_write(history, lambda f: Path(f).write_text(''.join(kept)))
-
-# %% ../../nbs/train/01_runs.ipynb 47
 def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
     "Refuse, before any training, a run that would take no step or measure nothing."
     train_clips, valid_clips = len(dls.train.sampler), len(dls.valid.sampler)
@@ -239,7 +109,7 @@ def _check_enough_data(dls: DataLoaders, train: ClipCache, bs: int):
         raise InputError(f'{train.root}: {valid_clips} validation clips, from fewer than 2 videos: a validation pass needs clips of '
                          f'at least 2 videos (its negatives pair one video with another); hold out more videos or give a validation cache')
 
-# %% ../../nbs/train/01_runs.ipynb 49
+# %% ../../nbs/train/01_runs.ipynb 18
 def _as_typed(value):
     "A setting as a person reads it: an absolute path inside the working folder shown relative to it."
     if isinstance(value, str) and Path(value).is_absolute() and Path(value).is_relative_to(Path.cwd()): return str(Path(value).relative_to(Path.cwd()))
@@ -251,7 +121,7 @@ def settings_table(settings: dict,  # setting name → value
     width = max(map(len, settings))
     return '\n'.join(f'{name:<{width}}  {_as_typed(value)}' for name, value in settings.items())
 
-# %% ../../nbs/train/01_runs.ipynb 51
+# %% ../../nbs/train/01_runs.ipynb 20
 def _announce(settings: dict, preset: TrainingPreset, network, dls: DataLoaders, start: int, warm_start, left):
     "Print what a run trains: its settings, the network's size, the clips, pairs and steps from epoch `start`, and what it starts from."
     print(settings_table(dict(settings, epochs=preset.epochs)))
@@ -263,15 +133,14 @@ def _announce(settings: dict, preset: TrainingPreset, network, dls: DataLoaders,
     if start: print(f'continuing from epoch {start} (after models/epoch_{start - 1}.pth)')
     elif warm_start: print(f'started from {warm_start}' + (f'; left as initialised: {", ".join(left)}' if left else ''))
 
-# %% ../../nbs/train/01_runs.ipynb 53
+# %% ../../nbs/train/01_runs.ipynb 22
 def _warm_start_digest(warm_start) -> str | None:
     "SHA-256 of the warm start's model file, or None (no warm start, or no file there: `model_state` then says so)."
     return file_sha256(warm_start) if warm_start and Path(warm_start).is_file() else None
 
-# %% ../../nbs/train/01_runs.ipynb 56
-LOSS_NAMES = {'avc': "AVC cross-entropy (the paper's)", 'contrastive': 'contrastive loss (InfoNCE)'}  # objective → how its curves name it
+# %% ../../nbs/train/01_runs.ipynb 24
+_PRESET_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainingPreset) if f.default is not dataclasses.MISSING}  # a field a run recorded before it existed: trained as its default
 
-# %% ../../nbs/train/01_runs.ipynb 58
 def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its folder)
                    out: str | Path,  # the run folder: settings, checkpoints, history.csv, curves.png
                    valid: ClipCache | str | Path | float = 0.1,  # validation cache, or the share of training videos held out
@@ -290,7 +159,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     settings = dict(dataclasses.asdict(preset), epochs=None, seed=seed, warm_start=str(warm_start) if warm_start else None, warm_start_content=_warm_start_digest(warm_start),
                     train=str(train.root.resolve()), train_content=train.content_digest(),
                     valid=str(valid.root.resolve()) if isinstance(valid, ClipCache) else valid, valid_content=valid.content_digest() if isinstance(valid, ClipCache) else None)
-    _check_settings(out, settings)  # refused now; recorded only once every check below has passed, so a refused run leaves nothing behind
+    check_settings(out, settings, _PRESET_DEFAULTS)  # refused now; recorded only once every check below has passed, so a refused run leaves nothing behind
     torch.manual_seed(seed)
     dls = avc_dataloaders(train, valid, bs=preset.bs, size=preset.image_size, resize=preset.resize,
                           n_train=preset.pairs_per_epoch, n_valid=preset.valid_pairs,
@@ -301,19 +170,19 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
     network.frequency_warp.max_stretch = preset.frequency_warp  # training only; a saved network is the same without it
     left = transfer_state(model_state(warm_start), network) if warm_start else None  # the layers the model file has nothing for
     if dry_run:
-        saved = _saved_epochs(out/'models')
+        saved = saved_epochs(out/'models')
         if rank_distrib() == 0: _announce(settings, preset, network, dls, saved[0] + 1 if saved else 0, warm_start, left)
         return print('dry run: nothing trained, nothing written')
     with exclusive_writer(out, 'a training run') if rank_distrib() == 0 else nullcontext():  # one process writes the folder
         if rank_distrib() == 0:
-            _record_settings(out, settings)
+            record_settings(out, settings, _PRESET_DEFAULTS)
             for folder in (out, out/'models'): remove_stale_temporaries(folder)  # of a run killed during a save
         learn = avc_learner(dls, network, loss=preset.loss, temperature=preset.temperature, path=out, model_dir='models',
                             cosine_epochs=preset.epochs if preset.schedule == 'cosine' else None, weight_average=preset.weight_average or None)
         learn.add_cb(EpochCheckpoint())
-        continuation = _resume(learn)
+        continuation = resume_run(learn)
         start = continuation.start
-        if rank_distrib() == 0: _forget_epochs_from(out/'history.csv', start)
+        if rank_distrib() == 0: forget_epochs_from(out/'history.csv', start)
         dls.train.passes = (continuation.state or {}).get('passes', start)  # the sampler continues with the next pass's pairs
         if rank_distrib() == 0: _announce(settings, preset, network, dls, start, warm_start, left)
         if start < preset.epochs:
@@ -338,47 +207,7 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
             plt.close('all')
     return learn
 
-# %% ../../nbs/train/01_runs.ipynb 60
-def plot_history(history: str | Path | pd.DataFrame,  # a run's history.csv (or the table read from it)
-                 pairs_per_epoch: int,  # training pairs per epoch, for the horizontal axis
-                 title: str = '',  # above the figure
-                 loss: str = 'loss',  # what the losses are, e.g. 'contrastive loss (InfoNCE)'
-                 p1_chance: float | None = None,  # audio→image precision@1 by chance (the validation clips' same-class rate); None: no line for it
-                ):
-    "Losses and validation metrics (AVC accuracy, ROC AUC, audio→image precision@1) against training pairs seen, with their chance levels."
-    table = history if isinstance(history, pd.DataFrame) else pd.read_csv(history)
-    table = table[pd.to_numeric(table['epoch'], errors='coerce').notna()].astype({'epoch': int}).drop_duplicates('epoch', keep='last')
-    pairs = (table['epoch'] + 1) * pairs_per_epoch / 1000
-    fig, (loss_ax, metric_ax) = plt.subplots(1, 2, figsize=(9, 3.2))
-    for column in ('train_loss', 'valid_loss'): loss_ax.plot(pairs, table[column].astype(float), marker='.', label=column.replace('_', ' '))
-    for column, label in (('avc_accuracy', 'AVC accuracy'), ('roc_auc', 'ROC AUC'), ('a2i_p1', 'audio→image P@1')):
-        if column in table: metric_ax.plot(pairs, table[column].astype(float), marker='.', label=label)
-    metric_ax.axhline(0.5, color='grey', lw=0.8, ls='--', label='chance: AVC accuracy, ROC AUC')
-    if p1_chance is not None and 'a2i_p1' in table: metric_ax.axhline(p1_chance, color='grey', lw=0.8, ls=':', label='chance: P@1')
-    for ax, label in ((loss_ax, loss), (metric_ax, 'on the validation pairs')):
-        ax.set_xlabel('training pairs seen (thousands)'); ax.set_ylabel(label); ax.legend(fontsize=8); ax.grid(alpha=0.3)
-    if title: fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig
-
-# %% ../../nbs/train/01_runs.ipynb 63
-def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with columns `run` and `pairs` (training pairs seen)
-              runs: list[str],  # which runs to draw
-              title: str = '',  # above the figure
-             ):
-    "Validation ROC AUC and audio→image precision@1 of several runs against the training pairs they have seen."
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
-    for run in runs:
-        table = histories[histories['run'] == run]
-        for ax, column in zip(axes, ('roc_auc', 'a2i_p1')): ax.plot(table['pairs'] / 1000, table[column], marker='.', label=run)
-    for ax, label in zip(axes, ('validation ROC AUC', 'validation audio→image P@1')):
-        ax.set_xlabel('training pairs seen (thousands)'); ax.set_ylabel(label); ax.grid(alpha=0.3)
-    axes[0].axhline(0.5, color='grey', lw=0.8, ls='--'); axes[1].legend(fontsize=7)
-    if title: fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig
-
-# %% ../../nbs/train/01_runs.ipynb 93
+# %% ../../nbs/train/01_runs.ipynb 52
 def evaluate_avc(learn: Learner,  # a learner from `train_on_cache` (its network calibrated)
                  cache: ClipCache | str | Path,  # the held-out clips
                  pairs: int = 2048,  # AVC pairs to draw, half corresponding
