@@ -46,14 +46,15 @@ def plot_runs(histories: pd.DataFrame,  # per-epoch logs of several runs, with c
              ):
     "Validation ROC AUC and audio→image precision@1 of several runs against the training pairs they have seen."
     legend_rows = math.ceil(len(runs) / 2)
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2 + 0.2 * legend_rows))
-    for run in runs:
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2 + 0.16 * legend_rows))
+    colours = plt.cm.tab20.colors if len(runs) > 10 else plt.rcParams['axes.prop_cycle'].by_key()['color']  # no two runs alike
+    for run, colour in zip(runs, colours * math.ceil(len(runs) / len(colours))):
         table = histories[histories['run'] == run]
-        for ax, column in zip(axes, ('roc_auc', 'a2i_p1')): ax.plot(table['pairs'] / 1000, table[column], marker='.', label=run)
+        for ax, column in zip(axes, ('roc_auc', 'a2i_p1')): ax.plot(table['pairs'] / 1000, table[column], marker='.', color=colour, label=run)
     for ax, label in zip(axes, ('validation ROC AUC', 'validation audio→image P@1')):
         ax.set_xlabel('training pairs seen (thousands)'); ax.set_ylabel(label); ax.grid(alpha=0.3)
     axes[0].axhline(0.5, color='grey', lw=0.8, ls='--')
     fig.legend(*axes[1].get_legend_handles_labels(), loc='lower center', ncol=2, fontsize=7, frameon=False)  # below both panels, clear of the curves
     if title: fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.2 * legend_rows / fig.get_figheight() + 0.02, 1, 1))
+    fig.tight_layout(rect=(0, (0.16 * legend_rows + 0.1) / fig.get_figheight(), 1, 1))
     return fig
