@@ -15,7 +15,7 @@ warp's own generator so that they resume like it); none is in the library, none 
 usage: python .ci/experiments/audio_augmentations.py DEMO_FOLDER WORK_FOLDER VARIANT...
        VARIANT: masks:F_MASK:T_MASK, zoom:ZOOM, rate:RATE or FIELD:VALUE, e.g. masks:8:25 zoom:1.3 rate:4000 temperature:0.05
 Writes WORK_FOLDER/audio_augmentations.json (one row per variant, kept across calls)."""
-import json, math, sys, time
+import dataclasses, json, sys, time
 from pathlib import Path
 import pandas as pd, torch
 from objects_that_sound.apps.demo import demo_presets
@@ -75,8 +75,8 @@ if __name__ == '__main__':
         AUGMENTATION.clear()
         if kind in ('masks', 'zoom'): AUGMENTATION[kind] = float(values[0]) if kind == 'zoom' else tuple(map(int, values))
         field = 'sample_rate' if kind == 'rate' else kind
-        overrides = {} if kind in AUGMENTATION else {field: type(getattr(demo_presets('cpu')['ave'], field))(values[0])}
-        preset = demo_presets('cpu', **overrides)['ave']
+        preset = demo_presets('cpu')['ave']
+        if kind not in AUGMENTATION: preset = dataclasses.replace(preset, **{field: type(getattr(preset, field))(values[0])})  # checked as any preset is
         out, started = work/f'ave_{variant.replace(":", "_")}', time.time()
         train_on_cache(ClipCache(demo/'cache'/'train'), out, 0.1, preset, workers=2, seed=0, progress=False)
         history, shifted = pd.read_csv(out/'history.csv'), avc_evaluation(TrainedRun.load(out), ClipCache(valid_cache))

@@ -6,6 +6,7 @@ seed 1). If the oracle is no better, the networks' ranking (ROC AUC), not their 
 
 usage: python .ci/experiments/shifted_decision.py DEMO_FOLDER OUT.json   (DEMO_FOLDER: `ots_demo --seeds 3`'s folder)"""
 import json, sys
+from pathlib import Path
 import numpy as np
 import objects_that_sound.evaluate.avc as avc
 from objects_that_sound.models.checkpoints import TrainedRun
@@ -20,7 +21,7 @@ avc.avc_metrics = _capturing  # avc_evaluation scores the pairs and hands them h
 if __name__ == '__main__':
     demo, out = sys.argv[1], sys.argv[2]
     rows = []
-    for seed in sorted(int(p.split('_')[-1]) for p in map(str, __import__('pathlib').Path(demo).glob('seed_*'))):
+    for seed in sorted(int(folder.name.split('_')[1]) for folder in Path(demo).glob('seed_*')):
         for network in ('ave_net', 'avol_net'):
             for test_set in ('test', 'shifted'):
                 own = avc.avc_evaluation(TrainedRun.load(f'{demo}/seed_{seed}/{network}'), f'{demo}/cache/{test_set}')

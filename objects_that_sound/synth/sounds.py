@@ -15,7 +15,7 @@ import midirenderer
 import numpy as np
 import pretty_midi
 
-from .scenes import ClipPlan, SynthClass, SynthConfig
+from .scenes import ClipPlan, SynthClass, SynthConfig, _timbre
 
 # %% auto 0
 __all__ = ['render_audio', 'timbre_names']
@@ -114,9 +114,8 @@ def timbre_names(synth_class: SynthClass,  # a class of `SYNTH_CLASSES`
                  held_out: bool = False,  # the shifted set's timbres instead of training's
                  ) -> str:
     "What `synth_class` is played with, by General-MIDI name: its programs, or its drum keys and kits, or 'synthesised'."
-    programs = synth_class.shifted_programs if held_out else synth_class.programs
+    programs, keys = _timbre(synth_class, 'shifted' if held_out else 'train')  # as the generator picks them
     if synth_class.sound == 'melody': return ', '.join(pretty_midi.program_to_instrument_name(p) for p in programs)
     if synth_class.sound == 'percussion':
-        keys = synth_class.shifted_drum_keys if held_out else synth_class.drum_keys
         return ', '.join(pretty_midi.note_number_to_drum_name(k) or f'key {k}' for k in keys) + f' (kit {" and ".join(map(str, programs))})'
     return 'synthesised' + (' (held-out parameters)' if held_out else '')
