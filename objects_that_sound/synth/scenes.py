@@ -5,7 +5,7 @@
 # %% ../../nbs/synth/01_scenes.ipynb 3
 from __future__ import annotations
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from importlib.resources import files
 
 import numpy as np
@@ -88,6 +88,11 @@ class SynthConfig:
     min_peak: float = 0.3  # the instrument's peak amplitude (full scale 1), drawn per clip from this ...
     max_peak: float = 0.8  # ... to this
     max_tilt_db: float = 0.0  # EQ: the instrument's spectrum tilts by a slope drawn per clip within ± this (dB per octave)
+    min_legato: float = 0.9  # a melody's notes sound for a fraction of their length drawn per clip from this ...
+    max_legato: float = 0.9  # ... to this (1: each note until the next; lower: staccato)
+    max_octave_shift: int = 0  # a melody's range moves by a whole number of octaves drawn per clip within ± this
+    max_vibrato: int = 0  # a melody's vibrato: the MIDI modulation wheel (CC 1) drawn per clip from 0 to this (at most 127)
+    max_swell: float = 0.0  # a melody's attack: each note's expression (CC 11) rises from silence over a time drawn per clip from 0 to this (s)
     eval_fraction: float = 0.2  # fraction of clips in eval_segments.csv (the test set), in whole runs of 16
     crf: int = 23  # H.264 quality (lower: better and bigger)
     encoder_threads: int = 2  # x264 threads per clip; part of the bytes, so fixed (1: the least CPU, see `synth`)
@@ -103,6 +108,11 @@ class SynthConfig:
             raise ValueError(f"SynthConfig: timbres {self.timbres!r}: must be 'fixed', 'train' or 'shifted'")
         if not 0 < self.min_peak <= self.max_peak <= 1:
             raise ValueError(f'SynthConfig: min_peak {self.min_peak}, max_peak {self.max_peak}: need 0 < min_peak <= max_peak <= 1')
+        if not 0 < self.min_legato <= self.max_legato <= 1:
+            raise ValueError(f'SynthConfig: min_legato {self.min_legato}, max_legato {self.max_legato}: need 0 < min_legato <= max_legato <= 1')
+        if not (0 <= self.max_vibrato <= 127 and 0 <= self.max_octave_shift <= 2 and self.max_swell >= 0):
+            raise ValueError(f'SynthConfig: max_vibrato {self.max_vibrato} (0 to 127), max_octave_shift {self.max_octave_shift} (0 to 2), '
+                             f'max_swell {self.max_swell} (0 or more): out of range')
 
     @classmethod
     def varied(cls,
@@ -136,15 +146,15 @@ def _timbre(synth_class, timbres):
 # %% ../../nbs/synth/01_scenes.ipynb 21
 _PENTATONIC = np.array([0, 2, 4, 7, 9])
 
-def _melody(rng, synth_class, tempo, duration, config):
-    beat, low, high = 60 / tempo, *synth_class.pitches
+def _melody(rng, synth_class, tempo, duration, config, legato=0.9, octave_shift=0):
+    beat, low, high = 60 / tempo, *(p + 12 * octave_shift for p in synth_class.pitches)
     scale = np.array([p for p in range(low, high + 1) if (p - rng.integers(12)) % 12 in _PENTATONIC] or [low])
     events, t, step = [], rng.uniform(0, 1), rng.integers(len(scale))
     while t < duration - 0.2:
         length = beat * rng.choice([0.5, 1, 1, 1.5, 2])
         if rng.random() > 0.15:
             step = int(np.clip(step + rng.integers(-2, 3), 0, len(scale) - 1))
-            events.append((t, min(t + 0.9 * length, duration), int(scale[step]),
+            events.append((t, min(t + legato * length, duration), int(scale[step]),
                            int(rng.integers(config.min_velocity, config.max_velocity + 1))))
         t += length
     return events
@@ -232,6 +242,7 @@ class ClipPlan:
     background: dict  # parameters of the procedural background
     program: int | None = None  # the GM program (the drum kit, for percussion) that plays the music; None: synthesised
     tilt_db: float = 0.0  # the instrument's EQ, dB per octave
+    articulation: dict | None = None  # how a melody is played: legato, octave_shift, vibrato (CC 1) and swell (s); None: not a melody
 
     @property
     def clip_id(self): from objects_that_sound.data.audioset import clip_id; return clip_id(self.ytid, self.start_seconds)  # the library's one naming rule
@@ -269,8 +280,15 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
     run = index // len(SYNTH_CLASSES)
     split = 'eval' if int(round((run + 1) * config.eval_fraction, 9)) > int(round(run * config.eval_fraction, 9)) else 'train'
     tempo = rng.uniform(config.min_tempo, config.max_tempo)
+    playing = np.random.default_rng([seed, index, 5])  # how a melody is played: at the defaults, as before these knobs
+    articulation = dict(legato=float(playing.uniform(config.min_legato, config.max_legato)),
+                        octave_shift=int(playing.integers(-config.max_octave_shift, config.max_octave_shift + 1)),
+                        vibrato=int(playing.integers(0, config.max_vibrato + 1)), swell=float(playing.uniform(0, config.max_swell)))
+    music = _EVENTS[synth_class.sound]
+    if synth_class.sound == 'melody': music = partial(_melody, legato=articulation['legato'], octave_shift=articulation['octave_shift'])
+    else: articulation = None
     for _ in range(20):  # a clip of a few seconds may draw nothing but rests: it draws its music again
-        events = _EVENTS[synth_class.sound](rng, synth_class, tempo, config.duration, config)
+        events = music(rng, synth_class, tempo, config.duration, config)
         if events: break
     on_screen = bool(rng.random() >= config.off_screen)
     others = [SYNTH_CLASSES[i] for i in rng.permutation(len(SYNTH_CLASSES)) if SYNTH_CLASSES[i] != synth_class]
@@ -300,7 +318,8 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
     background = dict(kind=str(rng.choice(['gradient', 'blobs', 'stripes'])), colours=rng.integers(0, 256, (2, 3)).tolist(),
                       angle=float(rng.uniform(0, np.pi)), scale=float(rng.uniform(0.05, 0.4)), grain=float(rng.uniform(0, 12)))
     return ClipPlan(index, seed, ytid, start, split, synth_class, float(tempo), events,
-                    float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background, program, tilt_db)
+                    float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background, program, tilt_db,
+                    articulation)
 
 # %% ../../nbs/synth/01_scenes.ipynb 54
 def ground_truth(plan: ClipPlan,  # the clip
@@ -312,7 +331,7 @@ def ground_truth(plan: ClipPlan,  # the clip
                 label=plan.synth_class.label, name=plan.synth_class.name, program=plan.program, on_screen=plan.on_screen,
                 frame_size=[config.width, config.height], fps=config.fps, n_frames=round(config.duration * config.fps),
                 sample_rate=config.sample_rate, onsets=plan.onsets, snr_db=round(plan.snr_db, 2), tempo=round(plan.tempo, 2),
-                tilt_db=round(plan.tilt_db, 2),
+                tilt_db=round(plan.tilt_db, 2), articulation=plan.articulation and {k: round(v, 3) for k, v in plan.articulation.items()},
                 objects=[dict(label=o['synth_class'].label, name=o['synth_class'].name, sounding=o['sounding'], style=o['style'],
                               boxes=o['boxes'].tolist()) for o in plan.objects],
                 clutter=[dict(name=c['name'], style=c['style'], box=c['box']) for c in plan.clutter])

@@ -45,10 +45,24 @@ def _resampled(sound, rate):
     return (np.fft.irfft(np.fft.rfft(sound), n) * (n / len(sound))).astype(np.float32)
 
 # %% ../../nbs/synth/01a_sounds.ipynb 14
+_SWELL_STEP = 0.01  # s between the expression (CC 11) values of a swell
+
+def _articulation_controls(plan):
+    "The MIDI controllers of a melody's articulation: its vibrato (modulation, CC 1) and each note's swell (expression, CC 11, from 0 to 127)."
+    if not plan.articulation: return []
+    vibrato, swell = plan.articulation['vibrato'], plan.articulation['swell']
+    controls = [pretty_midi.ControlChange(1, vibrato, 0.0)] if vibrato else []
+    if swell >= _SWELL_STEP:
+        ramp = np.arange(0, swell, _SWELL_STEP)
+        controls += [pretty_midi.ControlChange(11, int(127 * t / swell), s + t) for s, *_ in plan.events for t in ramp]
+        controls += [pretty_midi.ControlChange(11, 127, s + swell) for s, *_ in plan.events]
+    return controls
+
 def _render_midi(plan, n, sample_rate):
     midi = pretty_midi.PrettyMIDI(initial_tempo=plan.tempo)
     instrument = pretty_midi.Instrument(program=plan.program, is_drum=plan.synth_class.sound == 'percussion')
     instrument.notes = [pretty_midi.Note(velocity=v, pitch=p, start=s, end=e) for s, e, p, v in plan.events]
+    instrument.control_changes = _articulation_controls(plan)
     midi.instruments.append(instrument)
     buffer = io.BytesIO(); midi.write(buffer)
     with wave.open(io.BytesIO(midirenderer.render_wave_from(_soundfont(), buffer.getvalue()))) as w:
@@ -58,7 +72,7 @@ def _render_midi(plan, n, sample_rate):
     mono = stereo[:blocks * _BLOCK].mean(1, dtype=np.float32) / 32768  # the render ends with the last note's release: it may be shorter
     return _resampled(np.pad(mono, (0, blocks * _BLOCK - len(mono))), sample_rate)[:n]
 
-# %% ../../nbs/synth/01a_sounds.ipynb 17
+# %% ../../nbs/synth/01a_sounds.ipynb 19
 _TOOL_SOUNDS = {  # the tools' synthesis parameters: (low, high) ranges drawn per clip, the click's decay (s) fixed; held out disjoint from training
     'train': dict(modes=(600, 5000), decays=(0.03, 0.25), click=0.004, band=(800, 2500), band_ratio=(2, 4), rasp=(40, 90)),
     'shifted': dict(modes=(150, 550), decays=(0.008, 0.025), click=0.0015, band=(2600, 5000), band_ratio=(1.3, 1.9), rasp=(100, 180)),
@@ -82,19 +96,19 @@ def _synthesised(plan, n, sample_rate, rng, ranges):
             out[i:j] += v / 127 * rasp[i:j] * np.sin(np.pi * np.arange(j - i) / (j - i)) ** 0.5
     return out
 
-# %% ../../nbs/synth/01a_sounds.ipynb 20
+# %% ../../nbs/synth/01a_sounds.ipynb 22
 def _tilted(sound, tilt_db, sample_rate):
     "`sound` with its spectrum tilted by `tilt_db` dB per octave about 1 kHz (flat below 100 Hz and above 10 kHz)."
     freq = np.clip(np.fft.rfftfreq(len(sound), 1 / sample_rate), 100, 10_000)
     return np.fft.irfft(np.fft.rfft(sound) * 10 ** (tilt_db * np.log2(freq / 1000) / 20), len(sound)).astype(np.float32)
 
-# %% ../../nbs/synth/01a_sounds.ipynb 23
+# %% ../../nbs/synth/01a_sounds.ipynb 25
 def _pink_noise(rng, n):
     spectrum = np.fft.rfft(rng.normal(size=n)) / np.sqrt(np.maximum(np.arange(n // 2 + 1), 1))
     noise = np.fft.irfft(spectrum, n)
     return noise / noise.std()
 
-# %% ../../nbs/synth/01a_sounds.ipynb 26
+# %% ../../nbs/synth/01a_sounds.ipynb 28
 def render_audio(plan: ClipPlan,  # the clip
                  config: SynthConfig = SynthConfig(),  # the knobs used to plan it
                  noise: bool = True,  # add the background noise at the plan's SNR
@@ -109,7 +123,7 @@ def render_audio(plan: ClipPlan,  # the clip
     if noise: sound += _pink_noise(rng, n) * np.sqrt(np.mean(sound ** 2)) * 10 ** (-plan.snr_db / 20)
     return np.clip(sound, -1, 1).astype(np.float32)
 
-# %% ../../nbs/synth/01a_sounds.ipynb 36
+# %% ../../nbs/synth/01a_sounds.ipynb 38
 def timbre_names(synth_class: SynthClass,  # a class of `SYNTH_CLASSES`
                  held_out: bool = False,  # the shifted set's timbres instead of training's
                  ) -> str:
