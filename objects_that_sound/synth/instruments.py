@@ -31,8 +31,9 @@ SYNTH_LAYOUT = """SynthInstruments on disk (written by `synth_instruments` / `ot
 <root>/ground_truth.jsonl             one JSON object per clip (see `ground_truth`): boxes of every
                                       instrument in every frame, pixels [x1, y1, x2, y2] of the written
                                       frame (x2, y2 exclusive), the frame size, the sounding class and
-                                      the program that played it (and how: a melody's articulation),
-                                      each picture's style, onsets, SNR, off-screen flag.
+                                      the program that played it (and how: a melody's articulation; the
+                                      SoundFont file, null for the bundled one), each picture's style,
+                                      onsets, SNR, off-screen flag.
 <root>/synth_config.json              the seed and the knobs the files were made with (checked on resume).
 <root>/.partial/                      clips being written; a finished clip is renamed into videos/."""
 

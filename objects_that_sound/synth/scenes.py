@@ -93,6 +93,7 @@ class SynthConfig:
     max_octave_shift: int = 0  # a melody's range moves by a whole number of octaves drawn per clip within ± this
     max_vibrato: int = 0  # a melody's vibrato: the MIDI modulation wheel (CC 1) drawn per clip from 0 to this (at most 127)
     max_swell: float = 0.0  # a melody's attack: each note's expression (CC 11) rises from silence over a time drawn per clip from 0 to this (s)
+    soundfonts: tuple = ()  # paths of further General-MIDI SoundFonts (.sf2): a melody or drum clip draws its SoundFont among the bundled one and these
     eval_fraction: float = 0.2  # fraction of clips in eval_segments.csv (the test set), in whole runs of 16
     crf: int = 23  # H.264 quality (lower: better and bigger)
     encoder_threads: int = 2  # x264 threads per clip; part of the bytes, so fixed (1: the least CPU, see `synth`)
@@ -100,6 +101,11 @@ class SynthConfig:
 
     def __post_init__(self):
         object.__setattr__(self, 'picture_styles', tuple(self.picture_styles))  # synth_config.json gives a list back
+        object.__setattr__(self, 'soundfonts', tuple(str(p) for p in self.soundfonts))
+        for path in self.soundfonts:
+            try: head = open(path, 'rb').read(12)
+            except OSError as e: raise ValueError(f'SynthConfig: soundfonts: {path}: cannot be read ({e.strerror})') from None
+            if head[:4] != b'RIFF' or head[8:12] != b'sfbk': raise ValueError(f'SynthConfig: soundfonts: {path}: not a SoundFont 2 file (no RIFF sfbk header)')
         if self.width < 2 or self.height < 2 or self.width % 2 or self.height % 2:
             raise ValueError(f'SynthConfig: width and height must be even and 2 or more, got {self.width}x{self.height}')
         if not self.picture_styles or set(self.picture_styles) - set(PICTURE_STYLES):
@@ -243,6 +249,7 @@ class ClipPlan:
     program: int | None = None  # the GM program (the drum kit, for percussion) that plays the music; None: synthesised
     tilt_db: float = 0.0  # the instrument's EQ, dB per octave
     articulation: dict | None = None  # how a melody is played: legato, octave_shift, vibrato (CC 1) and swell (s); None: not a melody
+    soundfont: str | None = None  # the SoundFont file that renders the music; None: the bundled one (or synthesised)
 
     @property
     def clip_id(self): from objects_that_sound.data.audioset import clip_id; return clip_id(self.ytid, self.start_seconds)  # the library's one naming rule
@@ -285,6 +292,8 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
                         octave_shift=int(playing.integers(-config.max_octave_shift, config.max_octave_shift + 1)),
                         vibrato=int(playing.integers(0, config.max_vibrato + 1)), swell=float(playing.uniform(0, config.max_swell)))
     music = _EVENTS[synth_class.sound]
+    fonts = np.random.default_rng([seed, index, 6]).integers(len(config.soundfonts) + 1) if synth_class.sound in ('melody', 'percussion') else 0
+    soundfont = config.soundfonts[fonts - 1] if fonts else None  # 0: the bundled SoundFont
     if synth_class.sound == 'melody': music = partial(_melody, legato=articulation['legato'], octave_shift=articulation['octave_shift'])
     else: articulation = None
     for _ in range(20):  # a clip of a few seconds may draw nothing but rests: it draws its music again
@@ -319,7 +328,7 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
                       angle=float(rng.uniform(0, np.pi)), scale=float(rng.uniform(0.05, 0.4)), grain=float(rng.uniform(0, 12)))
     return ClipPlan(index, seed, ytid, start, split, synth_class, float(tempo), events,
                     float(rng.uniform(config.min_snr_db, config.max_snr_db)), on_screen, objects, clutter, background, program, tilt_db,
-                    articulation)
+                    articulation, soundfont)
 
 # %% ../../nbs/synth/01_scenes.ipynb 54
 def ground_truth(plan: ClipPlan,  # the clip
@@ -332,6 +341,7 @@ def ground_truth(plan: ClipPlan,  # the clip
                 frame_size=[config.width, config.height], fps=config.fps, n_frames=round(config.duration * config.fps),
                 sample_rate=config.sample_rate, onsets=plan.onsets, snr_db=round(plan.snr_db, 2), tempo=round(plan.tempo, 2),
                 tilt_db=round(plan.tilt_db, 2), articulation=plan.articulation and {k: round(v, 3) for k, v in plan.articulation.items()},
+                soundfont=plan.soundfont,
                 objects=[dict(label=o['synth_class'].label, name=o['synth_class'].name, sounding=o['sounding'], style=o['style'],
                               boxes=o['boxes'].tolist()) for o in plan.objects],
                 clutter=[dict(name=c['name'], style=c['style'], box=c['box']) for c in plan.clutter])

@@ -24,8 +24,9 @@ __all__ = ['render_audio', 'timbre_names']
 _SOUNDFONT_RATE = 48_000  # Hz: midirenderer renders the SoundFont at this rate
 
 @cache
-def _soundfont():
-    return (Path(pretty_midi.__file__).parent/'TimGM6mb.sf2').read_bytes()
+def _soundfont(path: str | None = None):
+    "The bytes of the SoundFont at `path`; None: the bundled TimGM6mb (read once per process)."
+    return Path(path or Path(pretty_midi.__file__).parent/'TimGM6mb.sf2').read_bytes()
 
 # %% ../../nbs/synth/01a_sounds.ipynb 11
 _BLOCK = _SOUNDFONT_RATE // 10  # 0.1 s: 4,800 samples, a whole number of samples at 8, 16, 22.05, 44.1 and 48 kHz too
@@ -65,7 +66,7 @@ def _render_midi(plan, n, sample_rate):
     instrument.control_changes = _articulation_controls(plan)
     midi.instruments.append(instrument)
     buffer = io.BytesIO(); midi.write(buffer)
-    with wave.open(io.BytesIO(midirenderer.render_wave_from(_soundfont(), buffer.getvalue()))) as w:
+    with wave.open(io.BytesIO(midirenderer.render_wave_from(_soundfont(getattr(plan, 'soundfont', None)), buffer.getvalue()))) as w:
         if w.getframerate() != _SOUNDFONT_RATE or w.getsampwidth() != 2: raise RuntimeError(f'midirenderer gave {w.getframerate()} Hz, {w.getsampwidth()} bytes')
         stereo = np.frombuffer(w.readframes(w.getnframes()), np.int16).reshape(-1, w.getnchannels())
     blocks = _smooth_at_least(math.ceil(n * _SOUNDFONT_RATE / sample_rate / _BLOCK) + 1)  # the clip and 0.1 s or more of what follows
