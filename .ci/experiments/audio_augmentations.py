@@ -19,14 +19,13 @@ import dataclasses, json, sys, time
 from pathlib import Path
 import pandas as pd, torch
 from objects_that_sound.apps.demo import demo_presets
-from objects_that_sound.data.cache import CacheSettings, prepare_cache
 from objects_that_sound.data.clip_cache import ClipCache
 from objects_that_sound.evaluate.avc import avc_evaluation
 from objects_that_sound.models import spectrogram
 from objects_that_sound.models.checkpoints import TrainedRun
-from objects_that_sound.synth.instruments import synth_instruments
-from objects_that_sound.synth.scenes import SynthConfig
 from objects_that_sound.train.runs import train_on_cache
+sys.path.insert(0, str(Path(__file__).parent))
+from training_scenes import shifted_validation_cache
 
 AUGMENTATION = {}
 _warp_forward = spectrogram.FrequencyWarp.forward
@@ -62,12 +61,7 @@ spectrogram.FrequencyWarp.forward = augmented_forward
 
 if __name__ == '__main__':
     demo, work = Path(sys.argv[1]), Path(sys.argv[2])
-    valid_cache = work/'cache_shifted_valid'
-    if not (valid_cache/'settings.json').exists():
-        config = SynthConfig.shifted(duration=2.0, eval_fraction=1.0, encoder_threads=1, aac_coder='fast')
-        synth_instruments(work/'shifted_valid', 320, 2, config, 2, progress=False)
-        prepare_cache(work/'shifted_valid'/'eval_segments.csv', work/'shifted_valid'/'videos', valid_cache,
-                      CacheSettings(frame_size=108, frame_step=0.25, sample_rate=8_000), 2, progress=False)
+    valid_cache = shifted_validation_cache(work)
     results_file = work/'audio_augmentations.json'
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
     for variant in sys.argv[3:]:
@@ -79,7 +73,7 @@ if __name__ == '__main__':
         if kind not in AUGMENTATION: preset = dataclasses.replace(preset, **{field: type(getattr(preset, field))(values[0])})  # checked as any preset is
         out, started = work/f'ave_{variant.replace(":", "_")}', time.time()
         train_on_cache(ClipCache(demo/'cache'/'train'), out, 0.1, preset, workers=2, seed=0, progress=False)
-        history, shifted = pd.read_csv(out/'history.csv'), avc_evaluation(TrainedRun.load(out), ClipCache(valid_cache))
+        history, shifted = pd.read_csv(out/'history.csv'), avc_evaluation(TrainedRun.load(out), valid_cache)
         results[variant] = dict(minutes=round((time.time() - started) / 60, 1), valid_best_roc_auc=round(history['roc_auc'].max(), 3),
                                 valid_last_avc=round(history['avc_accuracy'].iloc[-1], 3), shifted_valid_avc=round(shifted['avc_accuracy'], 3),
                                 shifted_valid_roc_auc=round(shifted['roc_auc'], 3), shifted_valid_a2i_p1=round(shifted['a2i_p1'], 3))

@@ -275,6 +275,19 @@ def _place(rng, synth_class, style, config, placed, pulse_scale):
 # %% ../../nbs/synth/01_scenes.ipynb 49
 _EVENTS = {'melody': _melody, 'percussion': _percussion, 'hammer': _strokes, 'saw': _strokes}
 
+def _playing(synth_class, seed, index, config):
+    "How clip `index` plays its music, each from a stream of its own: a melody's articulation (None: not a melody) and its SoundFont file (None: the bundled one)."
+    articulation = soundfont = None
+    if synth_class.sound == 'melody':
+        draw = np.random.default_rng([seed, index, 5])
+        articulation = dict(legato=float(draw.uniform(config.min_legato, config.max_legato)),
+                            octave_shift=int(draw.integers(-config.max_octave_shift, config.max_octave_shift + 1)),
+                            vibrato=int(draw.integers(0, config.max_vibrato + 1)), swell=float(draw.uniform(0, config.max_swell)))
+    if synth_class.sound in ('melody', 'percussion') and config.soundfonts:
+        choice = int(np.random.default_rng([seed, index, 6]).integers(len(config.soundfonts) + 1))
+        soundfont = config.soundfonts[choice - 1] if choice else None  # 0: the bundled SoundFont
+    return articulation, soundfont
+
 def plan_clip(index: int,  # clip number in the dataset, from 0
               seed: int = 0,  # dataset seed
               config: SynthConfig = SynthConfig(),  # the knobs
@@ -287,15 +300,8 @@ def plan_clip(index: int,  # clip number in the dataset, from 0
     run = index // len(SYNTH_CLASSES)
     split = 'eval' if int(round((run + 1) * config.eval_fraction, 9)) > int(round(run * config.eval_fraction, 9)) else 'train'
     tempo = rng.uniform(config.min_tempo, config.max_tempo)
-    playing = np.random.default_rng([seed, index, 5])  # how a melody is played: at the defaults, as before these knobs
-    articulation = dict(legato=float(playing.uniform(config.min_legato, config.max_legato)),
-                        octave_shift=int(playing.integers(-config.max_octave_shift, config.max_octave_shift + 1)),
-                        vibrato=int(playing.integers(0, config.max_vibrato + 1)), swell=float(playing.uniform(0, config.max_swell)))
-    music = _EVENTS[synth_class.sound]
-    fonts = np.random.default_rng([seed, index, 6]).integers(len(config.soundfonts) + 1) if synth_class.sound in ('melody', 'percussion') else 0
-    soundfont = config.soundfonts[fonts - 1] if fonts else None  # 0: the bundled SoundFont
-    if synth_class.sound == 'melody': music = partial(_melody, legato=articulation['legato'], octave_shift=articulation['octave_shift'])
-    else: articulation = None
+    articulation, soundfont = _playing(synth_class, seed, index, config)
+    music = partial(_melody, legato=articulation['legato'], octave_shift=articulation['octave_shift']) if articulation else _EVENTS[synth_class.sound]
     for _ in range(20):  # a clip of a few seconds may draw nothing but rests: it draws its music again
         events = music(rng, synth_class, tempo, config.duration, config)
         if events: break

@@ -66,7 +66,7 @@ def _render_midi(plan, n, sample_rate):
     instrument.control_changes = _articulation_controls(plan)
     midi.instruments.append(instrument)
     buffer = io.BytesIO(); midi.write(buffer)
-    with wave.open(io.BytesIO(midirenderer.render_wave_from(_soundfont(getattr(plan, 'soundfont', None)), buffer.getvalue()))) as w:
+    with wave.open(io.BytesIO(midirenderer.render_wave_from(_soundfont(plan.soundfont), buffer.getvalue()))) as w:
         if w.getframerate() != _SOUNDFONT_RATE or w.getsampwidth() != 2: raise RuntimeError(f'midirenderer gave {w.getframerate()} Hz, {w.getsampwidth()} bytes')
         stereo = np.frombuffer(w.readframes(w.getnframes()), np.int16).reshape(-1, w.getnchannels())
     blocks = _smooth_at_least(math.ceil(n * _SOUNDFONT_RATE / sample_rate / _BLOCK) + 1)  # the clip and 0.1 s or more of what follows
