@@ -1,16 +1,17 @@
 """Training scenes drawn with other generator knobs, chosen like the demo's frequency warp on validation data only.
 
-AVE-Net, seed 0, the CPU demo's preset, trained on 5,000 scenes of `SynthConfig.varied(**KNOBS)` made as the demo makes its
+AVE-Net, training seed 0 (or SEED), the CPU demo's preset, trained on 5,000 scenes of `SynthConfig.varied(**KNOBS)` made as the demo makes its
 own (generator seed 0: the same clips, classes, pictures and note starts as the demo's, 2 s, 8 fps, 16 kHz), then measured on
   - the demo's validation pairs: the tenth of the demo's training videos `train_on_cache` holds out (the same videos are held
     out of the new scenes), as the demo's own scenes sound them, with the pairs its training validated on;
   - the shifted validation set: the shifted generator with generator seed 2, 320 clips of 2 s (the shifted *test* set is seed 1).
-The demo's own AVE-Net (seed 0, `runs/demo`) is measured the same way as the reference row.
+The demo's own AVE-Net of the same training seed (`runs/demo/seed_<SEED>`) is measured the same way as the reference row.
 
-usage: python .ci/experiments/training_scenes.py DEMO_FOLDER WORK_FOLDER NAME KNOBS_JSON
+usage: python .ci/experiments/training_scenes.py DEMO_FOLDER WORK_FOLDER NAME KNOBS_JSON [SEED]
        e.g. ... runs/demo WORK articulation '{"min_legato": 0.25, "max_legato": 1.0, "max_octave_shift": 1, "max_vibrato": 100, "max_swell": 0.25}'
-Writes WORK_FOLDER/training_scenes.json (one row per NAME, kept across calls; 'demo' is the reference). About 9 minutes a
-variant on the 2-core development machine."""
+Writes WORK_FOLDER/training_scenes.json (one row per NAME and seed, kept across calls; 'demo' is the reference; rows of
+seeds other than 0 are named 'NAME (seed SEED)'). About 9 minutes a variant on the 2-core development machine; another
+seed of a variant reuses its scenes and caches."""
 import json, math, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -56,9 +57,11 @@ def measured(run: Path, demo: Path, shifted: ClipCache) -> dict:
 
 if __name__ == '__main__':
     demo, work, name, knobs = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
+    seed = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+    row = lambda name: name if seed == 0 else f'{name} (seed {seed})'
     shifted, results_file = shifted_validation_cache(work), work/'training_scenes.json'
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
-    if 'demo' not in results: results['demo'] = dict(knobs={}, **measured(demo/'seed_0'/'ave_net', demo, shifted))
+    if row('demo') not in results: results[row('demo')] = dict(knobs={}, **measured(demo/f'seed_{seed}'/'ave_net', demo, shifted))
     side, started = 128 * math.ceil(PRESET.resize / 128), time.time()
     scenes = SynthConfig.varied(width=side, height=side, fps=DEMO_FPS, sample_rate=DEMO_CACHE_SAMPLE_RATE, duration=2.0,
                                 encoder_threads=1, aac_coder='fast', **knobs)
@@ -66,9 +69,10 @@ if __name__ == '__main__':
     settings = CacheSettings(frame_size=PRESET.resize, frame_step=0.25, sample_rate=min(DEMO_CACHE_SAMPLE_RATE, PRESET.sample_rate))
     train = prepare_cache(work/name/'synth_instruments'/'balanced_train_segments.csv', work/name/'synth_instruments'/'videos',
                           work/name/'cache_train', settings, 2, progress=False)
-    train_on_cache(train, work/name/'ave_net', 0.1, PRESET, workers=2, seed=0, progress=False)
-    own = pd.read_csv(work/name/'ave_net'/'history.csv')
-    results[name] = dict(knobs=knobs, minutes=round((time.time() - started) / 60, 1), own_valid_best_roc_auc=round(own['roc_auc'].max(), 3),
-                         **measured(work/name/'ave_net', demo, shifted))
-    print(name, results[name], flush=True)
+    run = work/name/('ave_net' if seed == 0 else f'ave_net_seed_{seed}')
+    train_on_cache(train, run, 0.1, PRESET, workers=2, seed=seed, progress=False)
+    own = pd.read_csv(run/'history.csv')
+    results[row(name)] = dict(knobs=knobs, minutes=round((time.time() - started) / 60, 1), own_valid_best_roc_auc=round(own['roc_auc'].max(), 3),
+                              **measured(run, demo, shifted))
+    print(row(name), results[row(name)], flush=True)
     results_file.write_text(json.dumps(results, indent=1))
