@@ -285,13 +285,15 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
              workers: int = 2,  # processes for generation, preparation and loading
              seeds: int = 1,  # training seeds 0, 1, …: with 3, every headline number as mean ± sd over them
              shifted_clips: int = 320,  # clips of the shifted test set (other pictures, timbres, frame size and rates); 0: none
+             soundfonts: str = '',  # further General-MIDI SoundFonts (.sf2, comma-separated) the training scenes are also rendered from, e.g. Debian's /usr/share/sounds/sf2/FluidR3_GM.sf2
             ):
     "Generate SynthInstruments, prepare caches, train AVE-Net and AVOL-Net with each seed, evaluate them on the held-out and shifted test clips and write a report."
     if workers < 0: raise InputError(f'--workers {workers}: must be 0 (work in this process) or more')
     if seeds < 1: raise InputError(f'--seeds {seeds}: train with at least one seed')
     if shifted_clips < 0: raise InputError(f'--shifted_clips {shifted_clips}: must be 0 (no shifted test set) or more')
     from objects_that_sound.apps.demo import demo_presets, run_demo
-    run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs, frequency_warp=frequency_warp), workers, seeds, shifted_clips)
+    run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs, frequency_warp=frequency_warp), workers, seeds, shifted_clips,
+             soundfonts=tuple(p for p in soundfonts.split(',') if p))
 
 # %% ../../nbs/apps/00_cli.ipynb 41
 @console_command('ots_benchmark --work benchmark_data --device cpu --workers 2',

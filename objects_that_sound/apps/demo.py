@@ -57,12 +57,13 @@ def demo_data(out: Path,  # the demo folder
               shifted_clips: int = DEMO_SHIFTED_CLIPS,  # clips of the shifted test set; 0: none
               workers: int = 2,  # processes
               progress: bool = True,  # progress bars
+              soundfonts: tuple = (),  # further General-MIDI SoundFont files for the training scenes (`SynthConfig.soundfonts`); the shifted set keeps the bundled one
              ) -> dict[str, ClipCache]:  # 'train', 'test' and (with shifted clips) 'shifted'
     "Generate the training scenes and the shifted test set, and cache their lists at the networks' sizes."
     side = 128 * math.ceil(resize / 128)  # frames a multiple of 128 wide, no smaller than the cached side
     cheap = dict(duration=duration, encoder_threads=1, aac_coder='fast')  # one encoder thread per worker
     settings = CacheSettings(frame_size=resize, frame_step=min(1.0, duration / 8), sample_rate=min(DEMO_CACHE_SAMPLE_RATE, sample_rate))
-    scenes = SynthConfig.varied(width=side, height=side, fps=DEMO_FPS, sample_rate=DEMO_CACHE_SAMPLE_RATE, **cheap)  # sound at the caches' most
+    scenes = SynthConfig.varied(width=side, height=side, fps=DEMO_FPS, sample_rate=DEMO_CACHE_SAMPLE_RATE, soundfonts=soundfonts, **cheap)  # sound at the caches' most
     synth_instruments(out/'synth_instruments', n_clips, 0, scenes, workers, progress)
     lists = dict(train=(out/'synth_instruments', 'balanced_train_segments.csv'), test=(out/'synth_instruments', 'eval_segments.csv'))
     if shifted_clips:
@@ -174,7 +175,8 @@ def write_demo_report(folder: Path,  # the report folder
               f"{results['clips']['train']} training clips; {results['clips']['test']} held-out test clips"
               + (f" and {results['clips']['shifted']} shifted test clips (other pictures, timbres, frame size and rates)" if 'shifted' in results['clips'] else '')
               + f"; {n_seeds} training seed{'s' * (n_seeds > 1)} ({', '.join(results['seeds'])}). {minutes['total']} min in all ({minutes['data']} data, "
-              f"{minutes['training']} training, {minutes['evaluation']} evaluation) on {results['device']}; this machine's reference speed: {results['reference']}.", '',
+              f"{minutes['training']} training, {minutes['evaluation']} evaluation) on {results['device']}; this machine's reference speed: {results['reference']}."
+              + (f" The training scenes were also rendered from {', '.join(Path(p).name for p in results['soundfonts'])}." if results.get('soundfonts') else ''), '',
               '## Headline numbers' + (f' (mean ± sd over {n_seeds} seeds)' if n_seeds > 1 else ''), '',
               'Localization: all frames, heatmaps scored under the median rule and the box-area rule (see below).', '',
               headline_table(results).pipe(markdown_table), '']
@@ -223,6 +225,7 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
              seeds: int = 1,  # training seeds 0, 1, … (the clips are the same for every seed)
              shifted_clips: int = DEMO_SHIFTED_CLIPS,  # clips of the shifted test set; 0: none
              progress: bool = True,  # progress bars while generating and caching (training prints a line per epoch)
+             soundfonts: tuple = (),  # further General-MIDI SoundFont files (.sf2) the training scenes are also rendered from; the shifted set keeps the bundled one
             ) -> dict:
     "Generate SynthInstruments, prepare caches, train the networks with each seed, evaluate them on the held-out and shifted clips and write the report."
     if n_clips < 80: raise InputError(f'n_clips {n_clips}: SynthInstruments lists every fifth run of 16 clips for testing, so a demo needs 80 or more')
@@ -232,12 +235,14 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
     resize, sample_rate = {p.resize for p in presets.values()}, {p.sample_rate for p in presets.values()}
     if len(resize) > 1 or len(sample_rate) > 1: raise InputError(f'presets: the networks share the caches, so they need one resize and one sample rate (got {resize}, {sample_rate})')
     (resize,), (sample_rate,) = resize, sample_rate
+    try: soundfonts = SynthConfig(soundfonts=soundfonts).soundfonts  # each file checked before anything is made
+    except ValueError as e: raise InputError(str(e)) from None
     out, started, minutes = Path(out), time.time(), {}
     def stage(text): print(f'[{(time.time() - started) / 60:4.1f} min] {text}', flush=True)
 
     stage(f'1/5 generating {n_clips} SynthInstruments clips of {duration:g} s' + (f' and {shifted_clips} shifted test clips' if shifted_clips else '')
           + ', then 2/5 caching them')
-    caches = demo_data(out, n_clips, duration, resize, sample_rate, shifted_clips, workers, progress)
+    caches = demo_data(out, n_clips, duration, resize, sample_rate, shifted_clips, workers, progress, soundfonts)
     minutes['data'] = time.time() - started
     per_seed = {str(seed): train_and_evaluate(out, caches, presets, seed, workers, stage) for seed in range(seeds)}
     minutes['total'] = time.time() - started
@@ -246,7 +251,7 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
 
     stage('5/5 writing the report')
     device = torch.cuda.get_device_name() if torch.cuda.is_available() else f'the CPU ({torch.get_num_threads()} threads)'
-    results = dict(device=device, reference=reference_speed(), clips={name: len(cache) for name, cache in caches.items()},
+    results = dict(device=device, reference=reference_speed(), clips={name: len(cache) for name, cache in caches.items()}, soundfonts=list(soundfonts),
                    minutes={k: round(v / 60, 1) for k, v in minutes.items()}, seeds=per_seed)
     report = write_demo_report(out/'report', results)
     for column, values in headline_table(results).items():
