@@ -40,6 +40,15 @@ def table(pdta, name):
 def key_range(generators):
     return next(((a & 0xFF, a >> 8) for o, a in generators if o == GEN_KEY_RANGE), (0, 127))
 
+def sample_of(generators):
+    "The sample an instrument zone plays; None for a global zone."
+    return next((a for o, a in generators if o == GEN_SAMPLE_ID), None)
+
+def sounds_any(generators, keys):
+    "Whether a zone's key range meets `keys`."
+    low, high = key_range(generators)
+    return any(low <= k <= high for k in keys)
+
 def subset_soundfont(source, out, wanted, max_rate=None, max_seconds=None):
     "Write to `out` the presets of `source` in `wanted` ({(bank, program): keys}), only the zones of those keys, samples resampled and cut."
     lists = read_soundfont(source); pdta = lists[b'pdta']
@@ -53,18 +62,16 @@ def subset_soundfont(source, out, wanted, max_rate=None, max_seconds=None):
         keys = wanted[(ph[i][2], ph[i][1])]
         for _, gens in zones(pb, pg, ph[i][3], ph[i + 1][3]):
             low, high = key_range(gens)
-            for o, a in gens:
-                if o == GEN_INSTRUMENT: instrument_keys.setdefault(a, set()).update(k for k in keys if low <= k <= high)
+            for instrument in (a for o, a in gens if o == GEN_INSTRUMENT):
+                instrument_keys.setdefault(instrument, set()).update(k for k in keys if low <= k <= high)
     instrument_zones, looped = {}, {}
     for i in sorted(instrument_keys):
-        kept = [(b, gens) for b, gens in zones(ib, ig, ins[i][1], ins[i + 1][1])
-                if not any(o == GEN_SAMPLE_ID for o, _ in gens) or any(key_range(gens)[0] <= k <= key_range(gens)[1] for k in instrument_keys[i])]
-        sounding = [(b, gens) for b, gens in kept if any(o == GEN_SAMPLE_ID for o, _ in gens)]
+        kept = [(b, gens) for b, gens in zones(ib, ig, ins[i][1], ins[i + 1][1]) if sample_of(gens) is None or sounds_any(gens, instrument_keys[i])]
+        sounding = [gens for _, gens in kept if sample_of(gens) is not None]
         if not sounding: continue  # an instrument with no zone left is left out, and the preset zones that point to it
         instrument_zones[i] = [b for b, _ in kept]
-        for _, gens in sounding:
-            sample = next(a for o, a in gens if o == GEN_SAMPLE_ID)
-            looped[sample] = looped.get(sample, False) or any(o == GEN_SAMPLE_MODES and a & 1 for o, a in gens)
+        for gens in sounding:
+            looped[sample_of(gens)] = looped.get(sample_of(gens), False) or any(o == GEN_SAMPLE_MODES and a & 1 for o, a in gens)
     for s in list(looped):  # a stereo sample's other side
         if sh[s][9] in (2, 4) and sh[s][8] not in looped: looped[sh[s][8]] = looped[s]
     order = sorted(looped); index = {s: k for k, s in enumerate(order)}
@@ -112,12 +119,12 @@ def subset_soundfont(source, out, wanted, max_rate=None, max_seconds=None):
 
 def training_keys():
     "{(bank, program): keys} the SynthInstruments training timbres play: melodies over each class's pitches, drum kits (bank 128) at the drum keys."
-    from objects_that_sound.synth.scenes import SYNTH_CLASSES
+    from objects_that_sound.synth.scenes import SYNTH_CLASSES, _timbre  # the generator's own choice of a class's training timbres
     wanted = {}
-    for c in SYNTH_CLASSES:
-        for program in c.programs:
-            if c.sound == 'melody': wanted.setdefault((0, program), set()).update(range(c.pitches[0], c.pitches[1] + 1))
-            elif c.sound == 'percussion': wanted.setdefault((128, program), set()).update(c.drum_keys)
+    for c in (c for c in SYNTH_CLASSES if c.sound in ('melody', 'percussion')):
+        programs, drum_keys = _timbre(c, 'train')
+        keys = range(c.pitches[0], c.pitches[1] + 1) if c.sound == 'melody' else drum_keys
+        for program in programs: wanted.setdefault((0 if c.sound == 'melody' else 128, program), set()).update(keys)
     return wanted
 
 def _render(soundfont: bytes, program, pitches, drum=False):
