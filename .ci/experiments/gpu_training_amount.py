@@ -34,13 +34,13 @@ class _Batch:
     def asnumpy(self): return self.a
 class VideoReader:
     def __init__(self, path, width=-1, height=-1, num_threads=0):
+        self.size = dict(width=None if width < 0 else width, height=None if height < 0 else height)
         try:
-            with av.open(path) as c:
-                self.frames = [f.to_ndarray(width=None if width < 0 else width, height=None if height < 0 else height,
-                                            format='rgb24', interpolation='BILINEAR') for f in c.decode(c.streams.video[0])]
+            with av.open(path) as c: self.frames = list(c.decode(c.streams.video[0]))  # decoded, converted only when asked for
         except av.FFmpegError as e: raise DECORDError(str(e)) from None
     def __len__(self): return len(self.frames)
-    def get_batch(self, indices): return _Batch(np.stack([self.frames[i] for i in indices]))
+    def get_batch(self, indices):
+        return _Batch(np.stack([self.frames[i].to_ndarray(**self.size, format='rgb24', interpolation='BILINEAR') for i in indices]))
 '''
 
 def stand_in_for_decord():
@@ -52,6 +52,11 @@ def stand_in_for_decord():
     return True
 
 VARIANTS = {'5k × 12 (demo)': (5000, 12), '5k × 24': (5000, 24), '10k × 12': (10000, 12), '10k × 18': (10000, 18), '5k × 18': (5000, 18)}
+
+def run_name(variant, seed):
+    "The run's folder and log name, e.g. 5k_12_seed0."
+    scenes, epochs = VARIANTS[variant]
+    return f'{scenes // 1000}k_{epochs}_seed{seed}'
 
 def preset_for(epochs, tiny):
     from objects_that_sound.apps.demo import demo_presets
@@ -75,11 +80,11 @@ def make_data(work: Path, tiny: bool, workers: int) -> dict:
         shutil.copy(synth/'balanced_train_segments.csv', lists/f'train_{n // 1000}k.csv')
         if n == 5000: shutil.copy(synth/'eval_segments.csv', lists/'test.csv')
     synth_instruments(work/'shifted_test', 64 if tiny else 320, 1, SynthConfig.shifted(**cheap), workers, progress=False)
-    synth_instruments(work/'shifted_valid', 64 if tiny else 320, 2, SynthConfig.shifted(eval_fraction=1.0, **cheap), workers, progress=False)
     sources = {'train_5k': (lists/'train_5k.csv', synth), 'train_10k': (lists/'train_10k.csv', synth), 'test': (lists/'test.csv', synth),
-               'shifted_test': (work/'shifted_test'/'eval_segments.csv', work/'shifted_test'),
-               'shifted_valid': (work/'shifted_valid'/'eval_segments.csv', work/'shifted_valid')}
-    return {name: str(prepare_cache(csv, folder/'videos', work/'cache'/name, settings, workers, progress=False).root) for name, (csv, folder) in sources.items()}
+               'shifted_test': (work/'shifted_test'/'eval_segments.csv', work/'shifted_test')}
+    caches = {name: str(prepare_cache(csv, folder/'videos', work/'cache'/name, settings, workers, progress=False).root) for name, (csv, folder) in sources.items()}
+    from training_scenes import shifted_validation_cache  # the shifted generator's seed-2 clips, as the CPU experiments measure them
+    return caches | {'shifted_valid': str(shifted_validation_cache(work, 64 if tiny else 320, settings, workers).root)}
 
 def train_one(args):
     "One run (a child process): train, then measure on the test sets."
@@ -89,7 +94,7 @@ def train_one(args):
     from objects_that_sound.models.checkpoints import TrainedRun
     from objects_that_sound.train.runs import train_on_cache
     caches, (scenes, epochs) = json.loads((args.work/'caches.json').read_text()), VARIANTS[args.variant]
-    run, started = args.work/'runs'/f'{scenes // 1000}k_{epochs}_seed{args.seed}', time.time()
+    run, started = args.work/'runs'/run_name(args.variant, args.seed), time.time()
     train_on_cache(caches[f'train_{scenes // 1000}k'], run, 0.1, preset_for(epochs, args.tiny), workers=args.workers, seed=args.seed, progress=False)
     minutes, device = (time.time() - started) / 60, 'cuda' if torch.cuda.is_available() else 'cpu'
     history = pd.read_csv(run/'history.csv')
@@ -149,7 +154,7 @@ if __name__ == '__main__':
             collate(args.work, args.out); break
         while jobs and len(running) < args.parallel:
             variant, seed = jobs.pop(0)
-            log = open(args.work/'logs'/f'{variant.split()[0]}_{variant.split()[2]}_seed{seed}.txt', 'w')
+            log = open(args.work/'logs'/f'{run_name(variant, seed)}.txt', 'w')
             command = [sys.executable, __file__, str(args.out), '--variant', variant, '--seed', str(seed), '--workers', str(args.workers),
                        '--work', str(args.work)] + (['--tiny'] if args.tiny else [])
             running.append((variant, seed, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)))

@@ -28,13 +28,15 @@ from objects_that_sound.train.runs import train_on_cache
 
 PRESET = demo_presets('cpu')['ave']
 
-def shifted_validation_cache(work: Path) -> ClipCache:
+def shifted_validation_cache(work: Path,
+                             clips: int = 320,  # clips of the set
+                             settings: CacheSettings = CacheSettings(frame_size=PRESET.resize, frame_step=0.25, sample_rate=PRESET.sample_rate),
+                             workers: int = 2) -> ClipCache:
     "The shifted generator's seed-2 clips, cached at the demo's sizes (made once)."
     if not (work/'cache_shifted_valid'/'settings.json').exists():
         config = SynthConfig.shifted(duration=2.0, eval_fraction=1.0, encoder_threads=1, aac_coder='fast')
-        synth_instruments(work/'shifted_valid', 320, 2, config, 2, progress=False)
-        prepare_cache(work/'shifted_valid'/'eval_segments.csv', work/'shifted_valid'/'videos', work/'cache_shifted_valid',
-                      CacheSettings(frame_size=PRESET.resize, frame_step=0.25, sample_rate=PRESET.sample_rate), 2, progress=False)
+        synth_instruments(work/'shifted_valid', clips, 2, config, workers, progress=False)
+        prepare_cache(work/'shifted_valid'/'eval_segments.csv', work/'shifted_valid'/'videos', work/'cache_shifted_valid', settings, workers, progress=False)
     return ClipCache(work/'cache_shifted_valid')
 
 @torch.no_grad()
