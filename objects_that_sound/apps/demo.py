@@ -20,7 +20,7 @@ from ..data.clip_cache import ClipCache
 from ..core import PAIR_SECONDS, InputError, atomic_write_text
 from ..evaluate.baselines import rows_to_table
 from ..evaluate.report import evaluate_run, markdown_table, table1
-from ..synth.instruments import synth_instruments
+from ..synth.instruments import synth_instruments, synth_instruments_cache
 from ..synth.scenes import SynthConfig
 from ..train.runs import TrainingPreset, train_on_cache, training_preset
 
@@ -64,12 +64,12 @@ def demo_data(out: Path,  # the demo folder
     cheap = dict(duration=duration, encoder_threads=1, aac_coder='fast')  # one encoder thread per worker
     settings = CacheSettings(frame_size=resize, frame_step=min(1.0, duration / 8), sample_rate=min(DEMO_CACHE_SAMPLE_RATE, sample_rate))
     scenes = SynthConfig.varied(width=side, height=side, fps=DEMO_FPS, sample_rate=DEMO_CACHE_SAMPLE_RATE, soundfonts=soundfonts, **cheap)  # sound at the caches' most
-    synth_instruments(out/'synth_instruments', n_clips, 0, scenes, workers, progress)
-    lists = dict(train=(out/'synth_instruments', 'balanced_train_segments.csv'), test=(out/'synth_instruments', 'eval_segments.csv'))
-    if shifted_clips:
+    caches = synth_instruments_cache(out/'synth_instruments', dict(train=out/'cache'/'train', eval=out/'cache'/'test'), settings, n_clips, 0, scenes, workers, progress)
+    caches = dict(train=caches['train'], test=caches['eval'])  # no video files: each scene rendered straight into its list's cache
+    if shifted_clips:  # a real video set, decoded as any user's clips are
         synth_instruments(out/'synth_shifted', shifted_clips, DEMO_SHIFTED_SEED, SynthConfig.shifted(**cheap), workers, progress)
-        lists['shifted'] = (out/'synth_shifted', 'eval_segments.csv')
-    return {name: prepare_cache(folder/segments, folder/'videos', out/'cache'/name, settings, workers, progress) for name, (folder, segments) in lists.items()}
+        caches['shifted'] = prepare_cache(out/'synth_shifted'/'eval_segments.csv', out/'synth_shifted'/'videos', out/'cache'/'shifted', settings, workers, progress)
+    return caches
 
 # %% ../../nbs/apps/01_demo.ipynb 12
 _TITLES = {'ave': 'AVE-Net', 'l3': 'L³-Net', 'avol': 'AVOL-Net'}
@@ -240,8 +240,8 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
     out, started, minutes = Path(out), time.time(), {}
     def stage(text): print(f'[{(time.time() - started) / 60:4.1f} min] {text}', flush=True)
 
-    stage(f'1/5 generating {n_clips} SynthInstruments clips of {duration:g} s' + (f' and {shifted_clips} shifted test clips' if shifted_clips else '')
-          + ', then 2/5 caching them')
+    stage(f'1/5 generating {n_clips} SynthInstruments clips of {duration:g} s straight into their caches'
+          + (f', then 2/5 writing {shifted_clips} shifted test clips and caching them' if shifted_clips else ''))
     caches = demo_data(out, n_clips, duration, resize, sample_rate, shifted_clips, workers, progress, soundfonts)
     minutes['data'] = time.time() - started
     per_seed = {str(seed): train_and_evaluate(out, caches, presets, seed, workers, stage) for seed in range(seeds)}

@@ -23,7 +23,7 @@ from ..core import InputError, atomic_write_text, exclusive_writer, map_in_worke
 from .media import MediaError, find_clip
 
 # %% auto 0
-__all__ = ['prepare_shard', 'merge_cache', 'prepare_cache']
+__all__ = ['start_cache', 'prepare_shard', 'merge_cache', 'prepare_cache']
 
 # %% ../../nbs/data/05c_cache.ipynb 6
 def _entries(root): return Path(root)/'entries'
@@ -86,24 +86,33 @@ def _recorded_settings(root):
     except (OSError, ValueError, TypeError) as e:
         raise InputError(f'{path}: not the settings ots_prepare records ({type(e).__name__}: {e}); use another cache folder') from None
 
-# %% ../../nbs/data/05c_cache.ipynb 23
-def _check_shard(shard, num_shards):
-    "Refuse a shard count below 1, or a shard number outside 0 … num_shards − 1."
-    if num_shards < 1: raise InputError(f'num_shards {num_shards}: must be 1 or more')
-    if not 0 <= shard < num_shards: raise InputError(f'shard {shard}: must be from 0 to {num_shards - 1} (num_shards {num_shards})')
-
-# %% ../../nbs/data/05c_cache.ipynb 25
-def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_failed, progress, refuse_empty=False):
-    "`prepare_shard` on a list already read; also returns, for each entry that was not whole and is prepared again, why. `refuse_empty`: raise if none of the shard's clips is cached (`ots_prepare --num_shards` over 1)."
-    _check_shard(shard, num_shards)
-    if workers < 0: raise InputError(f'workers {workers}: must be 0 (prepare in this process) or more')
-    if not Path(clips).is_dir(): raise InputError(f'{clips}: no such folder of clips')
+# %% ../../nbs/data/05c_cache.ipynb 24
+def start_cache(root: str | Path,  # the cache folder (created with its entry folder)
+                settings: CacheSettings,  # how its clips are prepared
+                ) -> Path:  # its folder of entries
+    "Open a cache folder for entries made with `settings`, recording them the first time; refuse one started with others."
     root = Path(root)
     if root.exists() and not root.is_dir(): raise InputError(f'{root}: is a file, not a cache folder')
     recorded = _recorded_settings(root)
     if recorded not in (None, settings): raise InputError(f'{root/"settings.json"}: this cache was started with {recorded}, not {settings}')
     _entries(root).mkdir(parents=True, exist_ok=True)  # nothing is made before every check above
     if recorded is None: atomic_write_text(root/'settings.json', json.dumps(asdict(settings)))
+    return _entries(root)
+
+# %% ../../nbs/data/05c_cache.ipynb 26
+def _check_shard(shard, num_shards):
+    "Refuse a shard count below 1, or a shard number outside 0 … num_shards − 1."
+    if num_shards < 1: raise InputError(f'num_shards {num_shards}: must be 1 or more')
+    if not 0 <= shard < num_shards: raise InputError(f'shard {shard}: must be from 0 to {num_shards - 1} (num_shards {num_shards})')
+
+# %% ../../nbs/data/05c_cache.ipynb 28
+def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_failed, progress, refuse_empty=False):
+    "`prepare_shard` on a list already read; also returns, for each entry that was not whole and is prepared again, why. `refuse_empty`: raise if none of the shard's clips is cached (`ots_prepare --num_shards` over 1)."
+    _check_shard(shard, num_shards)
+    if workers < 0: raise InputError(f'workers {workers}: must be 0 (prepare in this process) or more')
+    if not Path(clips).is_dir(): raise InputError(f'{clips}: no such folder of clips')
+    root = Path(root)
+    start_cache(root, settings)  # nothing is made before every check above
     segments = list(listed.segments.items())[shard::num_shards]
     for clip, _ in segments:  # leftovers of a killed run: this shard's only, other shards may be writing theirs
         for leftover in _entries(root).glob(f'.{clip}.*.tmp'): leftover.unlink(missing_ok=True)
@@ -125,7 +134,7 @@ def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_fa
                          f'{clip}: {problem[:200]}); each problem is in {_entries(root)}/<clip>.failed.json')
     return counts, redone
 
-# %% ../../nbs/data/05c_cache.ipynb 28
+# %% ../../nbs/data/05c_cache.ipynb 31
 def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of the clips
                   clips: str | Path,  # folder of the clip files (named as `media.find_clip` expects)
                   root: str | Path,  # the cache folder
@@ -139,12 +148,12 @@ def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of t
     "Prepare the entries of one shard of the list, skipping those already done; return counts."
     return _prepare(_read_list(segments_csv), clips, root, settings, shard, num_shards, workers, retry_failed, progress)[0]
 
-# %% ../../nbs/data/05c_cache.ipynb 30
+# %% ../../nbs/data/05c_cache.ipynb 33
 def _columns(rows, fields):
     "Rows of tuples as one array per field."
     return {name: np.array([row[k] for row in rows], dtype) for k, (name, dtype) in enumerate(fields.items())}
 
-# %% ../../nbs/data/05c_cache.ipynb 32
+# %% ../../nbs/data/05c_cache.ipynb 35
 def _failure(record):
     "The (kind, file, problem) of a failure's record for the manifest."
     try:
@@ -153,7 +162,7 @@ def _failure(record):
     except (OSError, ValueError, AttributeError, KeyError, TypeError, IndexError) as e:
         return 'transient', '', f'{record}: not a failure record ots_prepare wrote ({type(e).__name__}: {e}); the next run tries the clip again'
 
-# %% ../../nbs/data/05c_cache.ipynb 35
+# %% ../../nbs/data/05c_cache.ipynb 38
 _CLIP_FIELDS = dict(clip_id=str, ytid=str, start=np.float64, labels=str, fps=np.float64, n_frames=np.int64, duration=np.float64,
                     audio_start=np.int64, audio_length=np.int64, first_frame=np.int64, frame_count=np.int64)  # index.npz, per clip
 _FRAME_FIELDS = dict(frame_number=np.int64, jpeg_start=np.int64, jpeg_length=np.int64)  # index.npz, per cached frame
@@ -195,7 +204,7 @@ def _write_merged(listed, root, settings, notes):
         for path in temporary.values(): path.unlink(missing_ok=True)
     return counts, manifest
 
-# %% ../../nbs/data/05c_cache.ipynb 37
+# %% ../../nbs/data/05c_cache.ipynb 40
 def _merge(listed, root, notes=None):
     "`merge_cache` on a list already read; also returns the manifest's rows. `notes`: a remark for the row of a clip prepared."
     root = Path(root)
@@ -208,14 +217,14 @@ def _merge(listed, root, notes=None):
                          f'{clip}: {problem[:200]}); every problem is in {root/"manifest.csv"}')
     return counts, manifest
 
-# %% ../../nbs/data/05c_cache.ipynb 40
+# %% ../../nbs/data/05c_cache.ipynb 43
 def merge_cache(segments_csv: str | Path,  # the segment list the entries were prepared from
                 root: str | Path,  # the cache folder
                 ) -> dict:
     "Merge the prepared entries of all shards into the cache's files and write its manifest; return counts."
     return _merge(_read_list(segments_csv), root)[0]
 
-# %% ../../nbs/data/05c_cache.ipynb 42
+# %% ../../nbs/data/05c_cache.ipynb 45
 def prepare_cache(segments_csv: str | Path,  # AudioSet-format segment list of the clips
                   clips: str | Path,  # folder of the clip files (named as `media.find_clip` expects)
                   root: str | Path,  # the cache folder to create or finish

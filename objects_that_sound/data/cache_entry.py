@@ -17,7 +17,7 @@ from .cache_format import CacheSettings, mu_law_encode
 from .media import MediaError, probe_audio, read_frames, segment_frames
 
 # %% auto 0
-__all__ = ['ENTRY_ARRAYS', 'cached_frame_numbers', 'prepare_clip', 'EntryError', 'read_entry']
+__all__ = ['ENTRY_ARRAYS', 'cached_frame_numbers', 'write_entry', 'prepare_clip', 'EntryError', 'read_entry']
 
 # %% ../../nbs/data/05a_cache_entry.ipynb 5
 def cached_frame_numbers(n_frames: int,  # frames in the video
@@ -40,6 +40,20 @@ def _save_npz(path, **arrays):
     with open(path, 'wb') as f: np.savez(f, **arrays)
 
 # %% ../../nbs/data/05a_cache_entry.ipynb 12
+def write_entry(entry: str | Path,  # the entry file to write (`.npz`)
+                frames: np.ndarray,  # (K, frame_size, frame_size, 3) uint8 RGB: the clip's frames `frame_numbers`
+                frame_numbers: np.ndarray,  # (K,) their numbers in the clip (`cached_frame_numbers`)
+                audio: np.ndarray,  # (n,) float mono at `settings.sample_rate`, sample 0 at frame 0's time
+                facts: dict,  # what the manifest and `read_entry` report: clip, first_frame, fps, n_frames, duration, …
+                settings: CacheSettings = CacheSettings(),  # the JPEG quality
+                ) -> dict:  # `facts`
+    "Write one clip's cache entry from frames and audio already decoded (or rendered), atomically."
+    jpegs = [_jpeg(frame, settings.jpeg_quality) for frame in frames]
+    atomic_write(entry, lambda f: _save_npz(f, audio=mu_law_encode(audio), jpeg=np.concatenate(jpegs),
+                                            jpeg_ends=np.cumsum([len(j) for j in jpegs]), frame_numbers=np.asarray(frame_numbers, np.int64),
+                                            facts=np.array(json.dumps(facts))))
+    return facts
+
 def prepare_clip(path: str | Path,  # the clip's video file (or the whole video's, see `media.segment_frames`)
                  entry: str | Path,  # the entry file to write (`.npz`)
                  settings: CacheSettings = CacheSettings(),  # how to prepare it
@@ -52,14 +66,10 @@ def prepare_clip(path: str | Path,  # the clip's video file (or the whole video'
     if len(audio) < PAIR_SECONDS * rate - 1: raise MediaError(path, f'too short: {len(audio) / rate:.2f} s of audio in the segment, need at least {PAIR_SECONDS:g} s')
     numbers = cached_frame_numbers(len(frames), info.fps, settings.frame_step)
     if not len(numbers): raise MediaError(path, f'no frame to cache: frame_step {settings.frame_step:g} s puts the first at {settings.frame_step / 2:g} s, after the clip ({len(frames) / info.fps:.2f} s)')
-    size = (settings.frame_size, settings.frame_size)
-    jpegs = [_jpeg(frame, settings.jpeg_quality) for frame in read_frames(info, (frames.start + numbers) / info.fps, size=size)]
+    pictures = read_frames(info, (frames.start + numbers) / info.fps, size=(settings.frame_size, settings.frame_size))  # (K, S, S, 3)
     facts = dict(clip=str(path), first_frame=frames.start, fps=info.fps, n_frames=len(frames), duration=len(audio) / rate,
                  audio_offset=info.audio_offset, source_rate=info.sample_rate, source_channels=info.channels)
-    atomic_write(entry, lambda f: _save_npz(f, audio=mu_law_encode(audio), jpeg=np.concatenate(jpegs),
-                                            jpeg_ends=np.cumsum([len(j) for j in jpegs]), frame_numbers=numbers,
-                                            facts=np.array(json.dumps(facts))))
-    return facts
+    return write_entry(entry, pictures, numbers, audio, facts, settings)
 
 # %% ../../nbs/data/05a_cache_entry.ipynb 18
 ENTRY_ARRAYS = ('audio', 'jpeg', 'jpeg_ends', 'frame_numbers', 'facts')  # what an entry holds

@@ -10,14 +10,23 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
+import torch
+import torchaudio.functional as AF
+from PIL import Image
+
 from .clipwriter import write_clip
+from ..data.cache import merge_cache, start_cache
+from ..data.cache_entry import EntryError, cached_frame_numbers, read_entry, write_entry
+from ..data.cache_format import CacheSettings
+from ..data.clip_cache import ClipCache
 from ..core import PAIR_SECONDS, InputError, atomic_write_text, map_in_workers
 from .pictures import render_frames
-from .scenes import SynthConfig, ground_truth, plan_clip
+from .scenes import SYNTH_CLASSES, ClipPlan, SynthConfig, ground_truth, plan_clip
 from .sounds import render_audio
 
 # %% auto 0
-__all__ = ['SYNTH_LAYOUT', 'synth_clip', 'synth_instruments']
+__all__ = ['SYNTH_LAYOUT', 'synth_clip', 'synth_instruments', 'write_scene_entry', 'synth_instruments_cache']
 
 # %% ../../nbs/synth/02_instruments.ipynb 6
 SYNTH_LAYOUT = """SynthInstruments on disk (written by `synth_instruments` / `ots_synth`):
@@ -131,3 +140,81 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
         _write_segments(root/name, [r for r in records if r['split'] == split], seed)
     atomic_write_text(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
     return records
+
+# %% ../../nbs/synth/02_instruments.ipynb 58
+def write_scene_entry(plan: ClipPlan,  # the clip
+                      entry: str | Path,  # the entry file to write (`.npz`)
+                      config: SynthConfig = SynthConfig(),  # the knobs used to plan it
+                      settings: CacheSettings = CacheSettings(),  # the cache's frame size, frame step and audio rate
+                      ) -> dict:  # the entry's facts
+    "Render one planned clip straight into a cache entry, as `data.cache_entry.prepare_clip` would decode its video."
+    n_frames = round(config.duration * config.fps)
+    numbers = cached_frame_numbers(n_frames, config.fps, settings.frame_step)  # (K,)
+    size = (settings.frame_size, settings.frame_size)
+    frames = np.stack([np.asarray(Image.fromarray(frame).resize(size, Image.BILINEAR)) for frame in render_frames(plan, config, numbers)])  # (K, S, S, 3)
+    audio = torch.from_numpy(render_audio(plan, config))  # (duration · config.sample_rate,)
+    if config.sample_rate != settings.sample_rate: audio = AF.resample(audio, config.sample_rate, settings.sample_rate)  # as the decoder's sound is
+    facts = dict(clip=f'{plan.file} (rendered straight into the cache, no video file)', first_frame=0, fps=float(config.fps), n_frames=n_frames,
+                 duration=len(audio) / settings.sample_rate, audio_offset=0.0, source_rate=config.sample_rate, source_channels=1)
+    return write_entry(entry, frames, numbers, audio.numpy(), facts, settings)
+
+# %% ../../nbs/synth/02_instruments.ipynb 62
+_SEGMENT_LISTS = (('train', 'balanced_train_segments.csv'), ('eval', 'eval_segments.csv'))  # split → its segment list
+
+def _cache_job(index, seed, config, settings, entry_folders, one_thread):
+    "Worker: make clip `index`'s entry unless a whole one is there; return its ground truth, whether it was made, and the problem."
+    if one_thread: torch.set_num_threads(1)  # in a worker process: one core each, and no OpenMP pool inherited through the fork
+    plan = plan_clip(index, seed, config)
+    entry = entry_folders[plan.split]/f'{plan.clip_id}.npz'
+    failed = entry_folders[plan.split]/f'{plan.clip_id}.failed.json'
+    if entry.exists():
+        try: read_entry(entry, arrays=()); return ground_truth(plan, config), False, None  # a glance: the archive lists every array
+        except EntryError: entry.unlink()
+    try:
+        write_scene_entry(plan, entry, config, settings)
+        failed.unlink(missing_ok=True)
+        return ground_truth(plan, config), True, None
+    except Exception as e:  # recorded where the merge's manifest looks for it, never dropped
+        problem = f'{plan.clip_id}: {type(e).__name__}: {e}'
+        atomic_write_text(failed, json.dumps(dict(clip=plan.clip_id, problem=problem, kind='transient', attempt=None)))
+        return ground_truth(plan, config), True, problem
+
+def synth_instruments_cache(root: str | Path,  # dataset folder (created): ground truth, segment lists, settings; no videos
+                            caches: dict,  # split ('train', 'eval') → the cache folder its clips go to (created)
+                            settings: CacheSettings = CacheSettings(),  # the caches' frame size, frame step and audio rate
+                            n_clips: int = 320,  # number of clips
+                            seed: int = 0,  # the dataset's seed, as for `synth_instruments`
+                            config: SynthConfig = SynthConfig(),  # the knobs
+                            n_workers: int | None = None,  # processes (None: all cores; 0: in this process)
+                            progress: bool = True,  # show a progress bar
+                            ) -> dict[str, ClipCache]:  # split → its cache
+    "Write SynthInstruments' ground truth and lists into `root` and its clips straight into one cache per split, without video files."
+    root = Path(root)
+    if set(caches) != {'train', 'eval'}: raise InputError(f"caches: give a cache folder for each split, 'train' and 'eval' (got {sorted(caches)})")
+    if n_clips < 1: raise InputError(f'n_clips {n_clips}: must be 1 or more')
+    if n_workers is not None and n_workers < 0: raise InputError(f'n_workers {n_workers}: must be 0 (work in this process) or more')
+    if root.exists() and not root.is_dir(): raise InputError(f'{root}: is a file, not a dataset folder')
+    splits = {plan_clip(i, seed, config).split for i in range(0, n_clips, len(SYNTH_CLASSES))}  # a run of 16 clips shares its split
+    if splits != {'train', 'eval'}: raise InputError(f"n_clips {n_clips}: every clip would be in the {splits.pop()} list, so the other's cache would be empty (SynthInstruments lists whole runs of {len(SYNTH_CLASSES)} clips for testing, eval_fraction {config.eval_fraction:g}): ask for more clips")
+    recorded = _checked_settings(root, seed, config)
+    entry_folders = {split: start_cache(folder, settings) for split, folder in caches.items()}
+    root.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(root/'synth_config.json', json.dumps(recorded, indent=1))
+    start = time.perf_counter()
+    results = map_in_workers(_cache_job, range(n_clips), os.cpu_count() if n_workers is None else n_workers, progress=progress, chunksize=8,
+                             seed=seed, config=config, settings=settings, entry_folders=entry_folders, one_thread=n_workers != 0)
+    seconds = time.perf_counter() - start
+    errors = [problem for _, _, problem in results if problem]
+    made = sum(wrote for _, wrote, _ in results) - len(errors)
+    print(f'{root}: made {made} clips straight into the caches in {seconds:.1f} s ({made / max(seconds, 1e-9):.2f} clips/s), '
+          f'{n_clips - made - len(errors)} already there, {len(errors)} failed')
+    for e in errors: print('  failed:', e)
+    if len({r['ytid'] for r, _, _ in results}) < n_clips: raise RuntimeError(f'{root}: two clips drew the same YTID; choose another seed')
+    records = [r for r, _, problem in results if not problem]
+    for split, name in _SEGMENT_LISTS:
+        listed = [r for r in records if r['split'] == split]
+        if not listed: raise InputError(f'{root}: every clip of its {split} list failed (listed above); run again to make them')
+        _write_segments(root/name, listed, seed)
+    atomic_write_text(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
+    for split, name in _SEGMENT_LISTS: merge_cache(root/name, caches[split])
+    return {split: ClipCache(caches[split]) for split, _ in _SEGMENT_LISTS}

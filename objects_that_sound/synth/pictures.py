@@ -4,6 +4,7 @@
 
 # %% ../../nbs/synth/01b_pictures.ipynb 3
 from __future__ import annotations
+from collections.abc import Sequence
 
 import matplotlib.patches as patches
 import matplotlib.pyplot as plt
@@ -38,16 +39,18 @@ def _background(plan, config):
 # %% ../../nbs/synth/01b_pictures.ipynb 10
 def render_frames(plan: ClipPlan,  # the clip
                   config: SynthConfig = SynthConfig(),  # the knobs used to plan it
+                  frame_numbers: Sequence[int] | None = None,  # which frames; None: all of them
                   ) -> np.ndarray:
-    "The clip's frames: (duration * fps, height, width, 3) uint8 RGB."
+    "The clip's frames: (duration * fps, height, width, 3) uint8 RGB, or (len(frame_numbers), height, width, 3)."
     background = _background(plan, config)
-    frames = np.empty((round(config.duration * config.fps), config.height, config.width, 3), np.uint8)
-    for k in range(len(frames)):
+    numbers = range(round(config.duration * config.fps)) if frame_numbers is None else frame_numbers
+    frames = np.empty((len(numbers), config.height, config.width, 3), np.uint8)
+    for i, k in enumerate(numbers):
         frame = background.copy()
         for o in plan.objects:
             x1, y1, x2, y2 = (int(v) for v in o['boxes'][k])
             frame.alpha_composite(_sized_sprite(o['synth_class'].picture, o['style'], x2 - x1, y2 - y1), (x1, y1))
-        frames[k] = np.asarray(frame.convert('RGB'))
+        frames[i] = np.asarray(frame.convert('RGB'))
     return frames
 
 # %% ../../nbs/synth/01b_pictures.ipynb 12
