@@ -107,7 +107,29 @@ def _check_nothing_left_out(root, n_clips, seed, config):
                          f'(such as {min(left_out)}): the segment lists and ground truth would leave them out; '
                          f'ask for {len(there)} clips or more, or use another folder')
 
-# %% ../../nbs/synth/02_instruments.ipynb 24
+# %% ../../nbs/synth/02_instruments.ipynb 25
+_SEGMENT_LISTS = (('train', 'balanced_train_segments.csv'), ('eval', 'eval_segments.csv'))  # split → its segment list
+
+def _make_clips(job, dataset, n_clips, verb, n_workers, progress, **job_options):
+    "`job` on clips 0 … `n_clips` − 1 in worker processes; print (naming the `dataset` folder) what it made, found there and could not make; return the ground truth of the clips there."
+    start = time.perf_counter()
+    results = map_in_workers(job, range(n_clips), os.cpu_count() if n_workers is None else n_workers, progress=progress, chunksize=8, **job_options)
+    seconds = time.perf_counter() - start
+    errors = [problem for _, _, problem in results if problem]
+    made = sum(wrote for _, wrote, _ in results) - len(errors)
+    print(f'{dataset}: {verb} {made} clips in {seconds:.1f} s ({made / max(seconds, 1e-9):.2f} clips/s), '
+          f'{n_clips - made - len(errors)} already there, {len(errors)} failed')
+    for e in errors: print('  failed:', e)
+    if len({r['ytid'] for r, _, _ in results}) < n_clips: raise RuntimeError(f'{dataset}: two clips drew the same YTID; choose another seed')
+    return [r for r, _, problem in results if not problem]
+
+def _write_lists(root, records, seed):
+    "The segment list of each split and the ground truth of `records`, written into `root`."
+    for split, name in _SEGMENT_LISTS: _write_segments(root/name, [r for r in records if r['split'] == split], seed)
+    atomic_write_text(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
+
+
+# %% ../../nbs/synth/02_instruments.ipynb 26
 def synth_instruments(root: str | Path,  # dataset folder (created)
                       n_clips: int = 320,  # number of clips
                       seed: int = 0,  # same seed, byte-identical files
@@ -125,23 +147,11 @@ def synth_instruments(root: str | Path,  # dataset folder (created)
     try: root.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise InputError(f'{root}: cannot make the dataset folder ({e.strerror})') from None
     atomic_write_text(root/'synth_config.json', json.dumps(settings, indent=1))
-    start = time.perf_counter()
-    results = map_in_workers(_synth_job, range(n_clips), os.cpu_count() if n_workers is None else n_workers, progress=progress, chunksize=8,
-                             root=root, seed=seed, config=config)
-    seconds = time.perf_counter() - start
-    errors = [problem for _, _, problem in results if problem]
-    written = sum(wrote for _, wrote, _ in results) - len(errors)
-    print(f'{root}: wrote {written} clips in {seconds:.1f} s ({written / max(seconds, 1e-9):.2f} clips/s), '
-          f'{n_clips - written - len(errors)} already there, {len(errors)} failed')
-    for e in errors: print('  failed:', e)
-    if len({r['ytid'] for r, _, _ in results}) < n_clips: raise RuntimeError(f'{root}: two clips drew the same YTID; choose another seed')
-    records = [r for r, _, problem in results if not problem]
-    for split, name in (('train', 'balanced_train_segments.csv'), ('eval', 'eval_segments.csv')):
-        _write_segments(root/name, [r for r in records if r['split'] == split], seed)
-    atomic_write_text(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
+    records = _make_clips(_synth_job, root, n_clips, 'wrote', n_workers, progress, root=root, seed=seed, config=config)
+    _write_lists(root, records, seed)
     return records
 
-# %% ../../nbs/synth/02_instruments.ipynb 58
+# %% ../../nbs/synth/02_instruments.ipynb 60
 def write_scene_entry(plan: ClipPlan,  # the clip
                       entry: str | Path,  # the entry file to write (`.npz`)
                       config: SynthConfig = SynthConfig(),  # the knobs used to plan it
@@ -158,9 +168,7 @@ def write_scene_entry(plan: ClipPlan,  # the clip
                  duration=len(audio) / settings.sample_rate, audio_offset=0.0, source_rate=config.sample_rate, source_channels=1)
     return write_entry(entry, frames, numbers, audio.numpy(), facts, settings)
 
-# %% ../../nbs/synth/02_instruments.ipynb 62
-_SEGMENT_LISTS = (('train', 'balanced_train_segments.csv'), ('eval', 'eval_segments.csv'))  # split → its segment list
-
+# %% ../../nbs/synth/02_instruments.ipynb 64
 def _cache_job(index, seed, config, settings, entry_folders, one_thread):
     "Worker: make clip `index`'s entry unless a whole one is there; return its ground truth, whether it was made, and the problem."
     if one_thread: torch.set_num_threads(1)  # in a worker process: one core each, and no OpenMP pool inherited through the fork
@@ -200,21 +208,10 @@ def synth_instruments_cache(root: str | Path,  # dataset folder (created): groun
     entry_folders = {split: start_cache(folder, settings) for split, folder in caches.items()}
     root.mkdir(parents=True, exist_ok=True)
     atomic_write_text(root/'synth_config.json', json.dumps(recorded, indent=1))
-    start = time.perf_counter()
-    results = map_in_workers(_cache_job, range(n_clips), os.cpu_count() if n_workers is None else n_workers, progress=progress, chunksize=8,
-                             seed=seed, config=config, settings=settings, entry_folders=entry_folders, one_thread=n_workers != 0)
-    seconds = time.perf_counter() - start
-    errors = [problem for _, _, problem in results if problem]
-    made = sum(wrote for _, wrote, _ in results) - len(errors)
-    print(f'{root}: made {made} clips straight into the caches in {seconds:.1f} s ({made / max(seconds, 1e-9):.2f} clips/s), '
-          f'{n_clips - made - len(errors)} already there, {len(errors)} failed')
-    for e in errors: print('  failed:', e)
-    if len({r['ytid'] for r, _, _ in results}) < n_clips: raise RuntimeError(f'{root}: two clips drew the same YTID; choose another seed')
-    records = [r for r, _, problem in results if not problem]
-    for split, name in _SEGMENT_LISTS:
-        listed = [r for r in records if r['split'] == split]
-        if not listed: raise InputError(f'{root}: every clip of its {split} list failed (listed above); run again to make them')
-        _write_segments(root/name, listed, seed)
-    atomic_write_text(root/'ground_truth.jsonl', ''.join(json.dumps(r) + '\n' for r in records))
+    records = _make_clips(_cache_job, root, n_clips, 'made (straight into the caches)', n_workers, progress,
+                          seed=seed, config=config, settings=settings, entry_folders=entry_folders, one_thread=n_workers != 0)
+    failed = [split for split, _ in _SEGMENT_LISTS if not any(r['split'] == split for r in records)]
+    if failed: raise InputError(f'{root}: every clip of its {failed[0]} list failed (listed above); run again to make them')
+    _write_lists(root, records, seed)
     for split, name in _SEGMENT_LISTS: merge_cache(root/name, caches[split])
     return {split: ClipCache(caches[split]) for split, _ in _SEGMENT_LISTS}
