@@ -31,8 +31,9 @@ from .distributed import gather_objects, gather_with_grad
 
 # %% auto 0
 __all__ = ['PAPER_WEIGHT_DECAY', 'PAPER_LR_DECAY', 'PAPER_LR_DECAY_EPOCHS', 'NETWORK_AUGMENTATION_STREAM', 'OBJECTIVES',
-           'StepDecay', 'CosineDecay', 'ema_update', 'WeightAverage', 'AVCLoss', 'ContrastiveLoss', 'AVCEvaluation',
-           'ReseedNetworkAugmentation', 'CPUBFloat16', 'avc_learner', 'calibrate_decision']
+           'StepDecay', 'CosineDecay', 'ema_update', 'WeightAverage', 'AVCLoss', 'ContrastiveLoss',
+           'fit_contrastive_scale', 'AVCEvaluation', 'ReseedNetworkAugmentation', 'CPUBFloat16', 'avc_learner',
+           'calibrate_decision']
 
 # %% ../../nbs/train/00_learner.ipynb 7
 PAPER_WEIGHT_DECAY = 1e-5  # Adam's weight decay (paper, Section 3)
@@ -138,7 +139,26 @@ class ContrastiveLoss:
         targets = torch.arange(len(scores), device=scores.device)
         return (F.cross_entropy(scores, targets) + F.cross_entropy(scores.T, targets)) / 2
 
-# %% ../../nbs/train/00_learner.ipynb 35
+# %% ../../nbs/train/00_learner.ipynb 34
+@torch.no_grad()
+def fit_contrastive_scale(network: nn.Module,  # AVENet, L3Net or AVOLNet, its head scaled in place (`calibrate`)
+                          images: torch.Tensor,  # (B, 3, H, W) frames of corresponding pairs
+                          waveforms: torch.Tensor,  # (B, n) their sounds
+                          temperature: float = 0.1,  # of the contrastive objective
+                          factors: torch.Tensor = torch.logspace(-3, 2, 101),  # the grid searched
+                         ) -> float:  # the factor applied
+    "Scale the network's scores by the factor that minimises the in-batch contrastive loss of these pairs; its mode (train or eval) is kept."
+    training = network.training
+    network.eval()  # batch norm with its running statistics, no augmentation: the network as it is
+    try: scores = network.score_matrix(*network(images, waveforms)).float() / temperature  # (B, B): frames × sounds
+    finally: network.train(training)
+    targets = torch.arange(len(scores))
+    losses = [(F.cross_entropy(f * scores, targets) + F.cross_entropy(f * scores.T, targets)) / 2 for f in factors]
+    factor = float(factors[int(torch.stack(losses).argmin())])
+    network.calibrate(factor, 0.0)
+    return factor
+
+# %% ../../nbs/train/00_learner.ipynb 38
 class AVCEvaluation(Callback):
     "Measure AVC accuracy (decision fitted on the validation pairs), ROC AUC and audio→image precision@1 per validation pass."
     order = 40  # before the recorder (50) reads the metrics
@@ -201,7 +221,7 @@ class AVCEvaluation(Callback):
         self.fitted_decision = fit_decision(scores, labels)
         self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
 
-# %% ../../nbs/train/00_learner.ipynb 39
+# %% ../../nbs/train/00_learner.ipynb 42
 NETWORK_AUGMENTATION_STREAM = 1_000  # the network's own draws: a stream apart from the loader's batch transforms (0, 1, 2, …)
 
 class ReseedNetworkAugmentation(Callback):
@@ -213,7 +233,7 @@ class ReseedNetworkAugmentation(Callback):
         for module in self.model.modules():
             if hasattr(module, 'reseed'): module.reseed([*seed, NETWORK_AUGMENTATION_STREAM])
 
-# %% ../../nbs/train/00_learner.ipynb 43
+# %% ../../nbs/train/00_learner.ipynb 46
 class CPUBFloat16(Callback):
     "bfloat16 autocast of the network's forward pass on the CPU, the loss in float32 (fastai's `MixedPrecision` autocasts on CUDA only)."
     order = 10  # as `MixedPrecision`: before the other callbacks see the prediction
@@ -228,10 +248,10 @@ class CPUBFloat16(Callback):
         if getattr(self, 'autocast', None) is not None: self.autocast.__exit__(None, None, None)
         self.autocast = None
 
-# %% ../../nbs/train/00_learner.ipynb 46
+# %% ../../nbs/train/00_learner.ipynb 49
 OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
 
-# %% ../../nbs/train/00_learner.ipynb 49
+# %% ../../nbs/train/00_learner.ipynb 52
 @delegates(Learner, but=['loss_func', 'opt_func', 'metrics', 'wd', 'wd_bn_bias'])
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
                 model: nn.Module,  # AVENet, L3Net or AVOLNet
@@ -260,7 +280,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
     if mixed_precision: learn.add_cb(MixedPrecision(amp_mode=AMPMode.BF16) if device.type == 'cuda' else CPUBFloat16())
     return learn
 
-# %% ../../nbs/train/00_learner.ipynb 57
+# %% ../../nbs/train/00_learner.ipynb 60
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()

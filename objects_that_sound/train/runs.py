@@ -28,7 +28,7 @@ from ..models.body import VISION_STRIDE, count_parameters
 from ..models.checkpoints import file_sha256, model_state
 from ..models.networks import NETWORKS, make_network
 from ..models.transfer import transfer_state
-from .learner import OBJECTIVES, avc_learner, calibrate_decision
+from .learner import OBJECTIVES, avc_learner, calibrate_decision, fit_contrastive_scale
 from .distributed import distributed_training
 from .presets import PRESET_SETTINGS
 from .run_folder import EpochCheckpoint, EpochLog, HistoryLog, check_settings, forget_epochs_from, record_settings, resume_run, saved_epochs
@@ -173,6 +173,10 @@ def train_on_cache(train: ClipCache | str | Path,  # the training cache (or its 
         saved = saved_epochs(out/'models')
         if rank_distrib() == 0: _announce(settings, preset, network, dls, saved[0] + 1 if saved else 0, warm_start, left)
         return print('dry run: nothing trained, nothing written')
+    if warm_start and preset.loss == 'contrastive' and not saved_epochs(out/'models'):  # its head's scale was set for another objective or network
+        images, waveforms, labels = (t.as_subclass(torch.Tensor).cpu() for t in dls.valid.one_batch())  # validation pairs: not a training batch drawn
+        factor = fit_contrastive_scale(network, images[labels == 1], waveforms[labels == 1], preset.temperature)
+        if rank_distrib() == 0: print(f"the warm start's scores scaled by {factor:.3g} for the contrastive objective (fit_contrastive_scale)")
     with exclusive_writer(out, 'a training run') if rank_distrib() == 0 else nullcontext():  # one process writes the folder
         if rank_distrib() == 0:
             record_settings(out, settings, _PRESET_DEFAULTS)
