@@ -280,7 +280,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
              duration: float = 2.0,  # seconds per clip
              preset: Param("training preset; default: paper with a GPU, cpu without", str, choices=list(PRESET_SETTINGS)) = None,
              loss: Param("the objective; default: the preset's", str, choices=_OBJECTIVES) = None,
-             epochs: int = None,  # AVE-Net's epochs; AVOL-Net trains a third as long (default: the preset's, 12 on a CPU)
+             epochs: int = None,  # AVE-Net's epochs; AVOL-Net trains a third as long (default: the demo's, 14 on a CPU)
              frequency_warp: float = None,  # not the paper's: training spectrograms' frequency axis stretched by a random factor in [1/w, w]; 1: none (default: the preset's, 1.3 on a CPU)
              workers: int = 2,  # processes for generation, preparation and loading
              seeds: int = 1,  # training seeds 0, 1, …: with 3, every headline number as mean ± sd over them
