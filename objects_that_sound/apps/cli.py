@@ -276,7 +276,7 @@ def ots_evaluate(run: str,  # a training run folder (settings.json, models/final
 @console_command('ots_demo --out runs/demo              # one training seed',
                  'ots_demo --out runs/demo --seeds 3    # every number as mean ± sd over seeds 0, 1, 2')
 def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the runs and the report
-             n_clips: int = 5000,  # SynthInstruments clips to generate (a fifth become the test list)
+             n_clips: int = 10_000,  # SynthInstruments clips to generate (a fifth become the test list)
              duration: float = 2.0,  # seconds per clip
              preset: Param("training preset; default: paper with a GPU, cpu without", str, choices=list(PRESET_SETTINGS)) = None,
              loss: Param("the objective; default: the preset's", str, choices=_OBJECTIVES) = None,

@@ -218,7 +218,7 @@ def reference_speed(seconds: float = 5.0) -> str:
     return f'{pairs_per_second:.0f} pairs/s (quarter-width AVE-Net training step alone, fp32, {torch.get_num_threads()} threads)'
 
 def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, the runs and the report
-             n_clips: int = 5000,  # SynthInstruments clips to generate (a fifth become the test list)
+             n_clips: int = 10_000,  # SynthInstruments clips to generate (a fifth become the test list)
              duration: float = 2.0,  # seconds per clip
              presets: dict[str, TrainingPreset] | TrainingPreset | str | None = None,  # network → preset; else AVE-Net's preset for `demo_presets`
              workers: int = 2,  # processes for generation, preparation and loading
