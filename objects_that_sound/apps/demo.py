@@ -18,7 +18,7 @@ from ..benchmarks.training import TrainingVariant, model_only_pairs_per_second, 
 from ..data.cache import CacheSettings, prepare_cache
 from ..data.clip_cache import ClipCache
 from ..core import PAIR_SECONDS, InputError, atomic_write_text
-from ..evaluate.baselines import rows_to_table
+from ..evaluate.baselines import rows_to_table, shortfalls
 from ..evaluate.report import evaluate_run, markdown_table, table1
 from ..synth.instruments import synth_instruments, synth_instruments_cache
 from ..synth.scenes import SynthConfig
@@ -133,7 +133,8 @@ NOT_BASELINES = ('ceiling (perfect map)',)  # rows of a localization table that 
 
 def below_baselines(localization: dict,  # table name → row → metrics, as in an evaluation's metrics.json
                     method: str,  # the network's row, e.g. 'AVOLNet'
-                   ) -> list[str]:  # 'table: metric below baseline (value vs value)' for each; empty when at or above every one
+                    differences: dict | None = None,  # table name → `paired_differences`, as an evaluation's metrics.json keeps them; None: no intervals
+                   ) -> list[str]:  # 'table: metric below baseline (value vs value)' for each, and the gap's interval if known; empty when at or above every one
     "Where a network's localization falls below a baseline."
     found = []
     for table, rows in localization.items():
@@ -141,7 +142,11 @@ def below_baselines(localization: dict,  # table name → row → metrics, as in
                                                               for metric in ('cIoU', 'cIoU@0.5', 'AUC')} for row, metrics in rows.items()}
         for row, metrics in scores.items():
             if row in (method, *NOT_BASELINES): continue
-            found += [f'{table}: {name} below {row} ({scores[method][name]:.3f} vs {value:.3f})' for name, value in metrics.items() if value > scores[method][name]]
+            for name, value in metrics.items():
+                if value <= scores[method][name]: continue
+                gap = (differences or {}).get(table, {}).get(row, {}).get(name)
+                interval = f"; 95 % interval of the gap {gap['low']:+.3f} … {gap['high']:+.3f}" if gap else ''
+                found.append(f'{table}: {name} below {row} ({scores[method][name]:.3f} vs {value:.3f}{interval})')
     return found
 
 # %% ../../nbs/apps/01_demo.ipynb 22
@@ -183,10 +188,14 @@ def write_demo_report(folder: Path,  # the report folder
     for name in first:
         for test_set, measured in ((s, m) for s, m in first[name].items() if s in ('test', 'shifted')):
             if not measured['evaluation']['localization']: continue
-            below = {s: below_baselines(results['seeds'][s][name][test_set]['evaluation']['localization'], measured['evaluation']['network']) for s in results['seeds']}
+            evaluations = {s: results['seeds'][s][name][test_set]['evaluation'] for s in results['seeds']}
+            below = {s: below_baselines(e['localization'], e['network'], e.get('localization_differences')) for s, e in evaluations.items()}
             found = [f'seed {s}: {where}' for s, places in below.items() for where in places]
+            beyond = sum(gap['high'] < 0 for e in evaluations.values() for differences in e.get('localization_differences', {}).values() for *_, gap in shortfalls(differences))
+            noise = (f" ({beyond} of them beyond the frames' sampling noise: a 95 % paired-bootstrap interval of the gap wholly below 0)"
+                     if any('localization_differences' in e for e in evaluations.values()) else '')
             verdict = ('at or above every baseline on every metric in every table, on every seed' if not found
-                       else f'below a baseline in {len(found)} places: ' + '; '.join(found[:6]) + (f'; and {len(found) - 6} more (see each seed\'s report)' if len(found) > 6 else ''))
+                       else f'below a baseline in {len(found)} places{noise}: ' + '; '.join(found[:6]) + (f'; and {len(found) - 6} more (see each seed\'s report)' if len(found) > 6 else ''))
             report += [f'{_TITLES[name]} on the {test_set} clips: {verdict}.', '']
     report += [f'## Seed {seed} in detail', '']
     for name, networks in first.items():

@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 
 from ..core import FRAME_SIZE, InputError
-from .localization_metrics import MEDIAN_KEEP, SMOOTHING, _pairs, _score_prediction, _truth_maps, gt_map, localization_metrics, mean_box_area, perfect_map, prediction_map, score_image, summarise_scores
+from .localization_metrics import AUC_THRESHOLDS, MEDIAN_KEEP, SMOOTHING, _pairs, _score_prediction, _truth_maps, gt_map, localization_metrics, mean_box_area, perfect_map, prediction_map, score_image, summarise_scores
 
 # %% auto 0
-__all__ = ['centre_gaussian', 'best_box', 'box_map', 'localization_rules', 'rows_to_table', 'table_to_rows',
-           'localization_scores', 'scores_table', 'localization_table']
+__all__ = ['PAIRED_RESAMPLES', 'CEILING_ROW', 'centre_gaussian', 'best_box', 'box_map', 'localization_rules', 'rows_to_table',
+           'table_to_rows', 'paired_differences', 'shortfalls', 'describe_shortfalls', 'localization_scores',
+           'scores_table', 'localization_table']
 
 # %% ../../nbs/evaluate/01b_baselines.ipynb 7
 def centre_gaussian(size: int = FRAME_SIZE,  # side of the map
@@ -114,6 +115,55 @@ def table_to_rows(table: pd.DataFrame,  # a table of `rows_to_table` (or `locali
     return rows
 
 # %% ../../nbs/evaluate/01b_baselines.ipynb 33
+PAIRED_RESAMPLES = 2_000  # bootstrap resamples of the frames behind each interval of `paired_differences`
+
+def _per_frame(scores: list[dict],  # `score_image` of each frame
+              ) -> dict[str, np.ndarray]:  # metric → (frames,): the values whose means `summarise_scores` gives
+    "Each number of `summarise_scores` as a per-frame value, keyed as 'pointing', 'cIoU (median)', 'cIoU@0.5 (median)', 'AUC (median)', …"
+    values = {'pointing': np.array([s['pointing'] for s in scores], dtype=np.float64)}
+    for rule in scores[0]['cIoU']:
+        cious = np.array([s['cIoU'][rule] for s in scores], dtype=np.float64)  # (F,)
+        values |= {f'cIoU ({rule})': cious, f'cIoU@0.5 ({rule})': (cious >= 0.5).astype(np.float64),
+                   f'AUC ({rule})': np.trapezoid((cious[:, None] >= AUC_THRESHOLDS).astype(np.float64), AUC_THRESHOLDS, axis=1)}  # (F,): its mean is `ciou_auc`
+    return values
+
+def paired_differences(scores: dict[str, list[dict]],  # row → `score_image` of each frame, as `localization_scores` gives them (or a subset of the frames)
+                       method: str,  # the method's row
+                       resamples: int = PAIRED_RESAMPLES,  # bootstrap resamples of the frames
+                       seed: int = 0,  # of the resampling
+                      ) -> dict[str, dict[str, dict[str, float]]]:  # baseline → metric → {'difference', 'low', 'high'}
+    "The method's number minus each baseline's, and the 95 % interval of that difference over paired bootstrap resamples of the frames."
+    mine, n = _per_frame(scores[method]), len(scores[method])
+    baselines = [row for row in scores if row not in (method, CEILING_ROW)]
+    columns = [(row, metric) for row in baselines for metric in mine]
+    theirs = {row: _per_frame(scores[row]) for row in baselines}
+    differences = np.stack([mine[metric] - theirs[row][metric] for row, metric in columns], axis=1)  # (F, K)
+    weights = np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=resamples) / n  # (R, F): how often each frame is drawn, over n
+    low, high = np.quantile(weights @ differences, [0.025, 0.975], axis=0)  # (K,) each: the resampled means' percentiles
+    found = {row: {} for row in baselines}
+    for k, (row, metric) in enumerate(columns):
+        found[row][metric] = {'difference': float(differences[:, k].mean()), 'low': float(low[k]), 'high': float(high[k])}
+    return found
+
+def shortfalls(differences: dict,  # baseline → metric → {'difference', 'low', 'high'}: `paired_differences`, or as metrics.json keeps them
+              ) -> list[tuple[str, str, dict]]:  # (baseline, metric, its entry) wherever the method is below
+    "Where the method falls below a baseline, with the interval of each gap."
+    return [(row, metric, found) for row, by_metric in differences.items() for metric, found in by_metric.items() if found['difference'] < -1e-12]
+
+def describe_shortfalls(differences: dict,  # as `shortfalls` takes them
+                        method: str,  # the method's name, for the sentence
+                       ) -> str:
+    "One sentence: at or above every baseline, or where it is not and how many of those gaps are beyond the frames' noise."
+    found = shortfalls(differences)
+    if not found: return f'{method} is at or above every baseline on every metric.'
+    beyond = sum(gap['high'] < 0 for *_, gap in found)
+    return (f"{method} is below a baseline in {len(found)} place{'s' * (len(found) > 1)}, {beyond} of them beyond the frames' sampling noise "
+            "(the 95 % paired-bootstrap interval of the difference wholly below 0): "
+            + '; '.join(f"{metric} vs {row} {gap['difference']:+.3f} ({gap['low']:+.3f} … {gap['high']:+.3f})" for row, metric, gap in found) + '.')
+
+# %% ../../nbs/evaluate/01b_baselines.ipynb 35
+CEILING_ROW = 'ceiling (perfect map)'  # the row of a perfect map: each rule's ceiling, not a baseline
+
 def localization_scores(heatmaps, annotations, train_annotations=None, method: str = 'method', seed: int = 0, smoothing: float = SMOOTHING,
                         train_box: np.ndarray | None = None, size: int = FRAME_SIZE, tolerance: float = 0, align_corners: bool = False,  # as `localization_table`
                        ) -> tuple[dict[str, list[dict]], dict[str, float]]:  # row name → `score_image` of each frame in the heatmaps' order; the rules
@@ -131,19 +181,23 @@ def localization_scores(heatmaps, annotations, train_annotations=None, method: s
     rows = {method: score_maps(maps), 'centre Gaussian': score_fixed(centre_gaussian(size)),
             'whole frame': score_fixed(np.ones((size, size))), f'random (seed {seed})': score_maps(np.random.default_rng(seed).random((n, *shape)))}
     if train_annotations is not None: rows['best box (train)'] = score_fixed(box_map((best_box(train_annotations, size=size)[0] if train_box is None else train_box), size))
-    rows['ceiling (perfect map)'] = score_maps([perfect_map(annotation, size) for annotation in truths], smoothing=0)  # the rule's ceiling: unsmoothed
+    rows[CEILING_ROW] = score_maps([perfect_map(annotation, size) for annotation in truths], smoothing=0)  # the rule's ceiling: unsmoothed
     return rows, rules
 
 def scores_table(scores: dict[str, list[dict]],  # from `localization_scores`
                  rules: dict[str, float],  # likewise
                  frames=None,  # positions of the frames to summarise; None: all
+                 method: str | None = None,  # the method's row: given, `attrs['differences']` holds its `paired_differences` from every baseline
                 ) -> pd.DataFrame:
     "The `localization_table` of frames already scored, or of a subset of them."
-    table = rows_to_table({row: summarise_scores(each if frames is None else [each[i] for i in frames]) for row, each in scores.items()})
+    chosen = scores if frames is None else {row: [each[i] for i in frames] for row, each in scores.items()}
+    table = rows_to_table({row: summarise_scores(each) for row, each in chosen.items()})
     table.attrs['rules'] = rules
+    if method is not None: table.attrs['differences'] = paired_differences(chosen, method)
     return table
 
-# %% ../../nbs/evaluate/01b_baselines.ipynb 34
+
+# %% ../../nbs/evaluate/01b_baselines.ipynb 36
 def localization_table(heatmaps,  # the method's heatmaps, as `localization_metrics` takes them
                        annotations,  # their annotations, likewise
                        train_annotations=None,  # a training set's annotations: the box-area rule and the best box (both left out if None)
@@ -153,5 +207,5 @@ def localization_table(heatmaps,  # the method's heatmaps, as `localization_metr
                        train_box: np.ndarray | None = None,  # the best fixed box if already found on `train_annotations` (`best_box`); None: found here
                        **options,  # `score_image`'s size, tolerance, align_corners
                        ) -> pd.DataFrame:  # rows: method, baselines, ceiling; columns (rule, metric) as `rows_to_table`
-    "`localization_metrics` of a method, the trivial baselines and a perfect map under both binarisation rules, by the same code."
-    return scores_table(*localization_scores(heatmaps, annotations, train_annotations, method, seed, smoothing, train_box, **options))
+    "`localization_metrics` of a method, the trivial baselines and a perfect map under both binarisation rules, by the same code; `attrs['differences']`: the method's `paired_differences`."
+    return scores_table(*localization_scores(heatmaps, annotations, train_annotations, method, seed, smoothing, train_box, **options), method=method)

@@ -74,8 +74,9 @@ def _own_sound_tables(heatmaps_by_id: dict,  # clip id -> (h, w) heatmap of its 
     "The tables of the frames heard with their own sound: all frames, with silent instruments, without."
     scores, rules = localization_scores(heatmaps_by_id, annotations, train_annotations, network_name, seed, train_box=train_box)  # every frame once
     silent = [len(annotations[i].silent) > 0 for i in heatmaps_by_id]  # in the scores' order
-    return {'all frames': scores_table(scores, rules), 'with silent instruments': scores_table(scores, rules, [k for k, s in enumerate(silent) if s]),
-            'without silent instruments': scores_table(scores, rules, [k for k, s in enumerate(silent) if not s])}
+    return {'all frames': scores_table(scores, rules, method=network_name),
+            'with silent instruments': scores_table(scores, rules, [k for k, s in enumerate(silent) if s], network_name),
+            'without silent instruments': scores_table(scores, rules, [k for k, s in enumerate(silent) if not s], network_name)}
 
 # %% ../../nbs/evaluate/03_localization.ipynb 16
 def _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device,

@@ -16,7 +16,7 @@ from ..data.audioset import read_segments
 from ..data.clip_cache import ClipCache
 from ..core import InputError, atomic_write
 from .retrieval import QUERY_TYPES, RetrievalDatabase, embed_database, plot_retrieval, retrieval_table
-from .baselines import table_to_rows
+from .baselines import describe_shortfalls, table_to_rows
 from .localization import avol_heatmaps, box_localization, boxes_by_clip, middle_frames, plot_heatmaps, synth_localization
 from .annotations import read_boxes, read_synth
 from .avc import avc_evaluation
@@ -101,7 +101,9 @@ def _localization_report(tables, boxes):
     if 'box area' not in rules and 'best box (train)' not in first.index:
         text += "The box-area rule and the best fixed box are left out: both need the training clips' boxes, which only SynthInstruments provides here. "
     lines = [f'## Localization against {title}', '', text + "The last row, a perfect map, is each rule's ceiling on these boxes.", '']
-    for name, table in tables.items(): lines += [f'### {name}', '', table.pipe(markdown_table), '']
+    for name, table in tables.items():
+        lines += [f'### {name}', '', table.pipe(markdown_table), '']
+        if 'differences' in table.attrs: lines += [describe_shortfalls(table.attrs['differences'], table.index[0]), '']  # the method's row is the first
     return lines
 
 # %% ../../nbs/evaluate/04_report.ipynb 24
@@ -215,7 +217,8 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
     metrics = dict(run=str(run), cache=str(cache.root), clips=len(present), missing=len(missing), seed=seed, network=name, weights=trained.digest, avc=avc,
                    retrieval={n: table.to_dict('index') for n, table in tables.items()}, class_retrieval=class_table.to_dict('index'),
                    localization={n: table_to_rows(table) for n, table in localization.items()},
-                   localization_rules=next(iter(localization.values())).attrs['rules'] if localization else {}, localization_boxes=localization_boxes)
+                   localization_rules=next(iter(localization.values())).attrs['rules'] if localization else {}, localization_boxes=localization_boxes,
+                   localization_differences={n: table.attrs.get('differences', {}) for n, table in localization.items()})
     atomic_write(out/'metrics.json', lambda f: Path(f).write_text(json.dumps(metrics, indent=1)))
     atomic_write(out/'report.md', lambda f: Path(f).write_text('\n'.join(_report_lines(metrics, tables, class_table, localization, figures, segments)) + '\n'))
     return metrics
