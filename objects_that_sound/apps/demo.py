@@ -27,7 +27,8 @@ from ..train.runs import TrainingPreset, train_on_cache, training_preset
 # %% auto 0
 __all__ = ['DEMO_CPU', 'DEMO_CACHE_SAMPLE_RATE', 'DEMO_FPS', 'DEMO_SHIFTED_CLIPS', 'DEMO_SHIFTED_SEED', 'LOCALIZATION_RULES',
            'NOT_BASELINES', 'demo_presets', 'demo_data', 'train_and_evaluate', 'headline', 'seed_spread', 'mean_sd',
-           'below_baselines', 'headline_table', 'write_demo_report', 'reference_speed', 'run_demo']
+           'below_baselines', 'headline_table', 'localization_verdicts', 'write_demo_report', 'reference_speed',
+           'run_demo']
 
 # %% ../../nbs/apps/01_demo.ipynb 6
 DEMO_CPU = dict(epochs=14, vision_stride=8, frequency_warp=1.3)  # the `cpu` preset as the CPU demo changes it: AVE-Net's epochs, a vision map twice as fine and a frequency warp in training (neither the paper's)
@@ -168,6 +169,27 @@ def headline_table(results: dict,  # what `run_demo` measured
     order = list(dict.fromkeys(metric for network in seeds[0].values() for metric in headline(network['test'])))  # AVC, retrieval, then localization
     return pd.DataFrame(columns).reindex(order).fillna('')
 
+def localization_verdicts(results: dict,  # what `run_demo` measured
+                          shown: int = 6,  # places below a baseline to list in each sentence; the rest are counted
+                         ) -> list[str]:  # one sentence per network and test set that localizes
+    "Whether each localizing network is at or above every baseline on every seed, and if not, where, and how many of the gaps are beyond the frames' noise."
+    (_, first), = list(results['seeds'].items())[:1]
+    verdicts = []
+    for name in first:
+        for test_set, measured in ((s, m) for s, m in first[name].items() if s in ('test', 'shifted')):
+            if not measured['evaluation']['localization']: continue
+            evaluations = {s: results['seeds'][s][name][test_set]['evaluation'] for s in results['seeds']}
+            below = {s: below_baselines(e['localization'], e['network'], e.get('localization_differences')) for s, e in evaluations.items()}
+            found = [f'seed {s}: {where}' for s, places in below.items() for where in places]
+            beyond = sum(gap['high'] < 0 for e in evaluations.values() for differences in e.get('localization_differences', {}).values() for *_, gap in shortfalls(differences))
+            noise = (f" ({beyond} of them beyond the frames' sampling noise: a 95 % paired-bootstrap interval of the gap wholly below 0)"
+                     if any('localization_differences' in e for e in evaluations.values()) else '')
+            listed = ': ' + '; '.join(found[:shown]) + (f'; and {len(found) - shown} more' if len(found) > shown else '') if shown else ''
+            verdict = ('at or above every baseline on every metric in every table, on every seed' if not found
+                       else f'below a baseline in {len(found)} places{noise}{listed}' + (' (see each seed\'s report)' if len(found) > shown else ''))
+            verdicts.append(f'{_TITLES[name]} on the {test_set} clips: {verdict}.')
+    return verdicts
+
 def write_demo_report(folder: Path,  # the report folder
                       results: dict,  # what `run_demo` measured
                      ) -> Path:
@@ -185,18 +207,7 @@ def write_demo_report(folder: Path,  # the report folder
               '## Headline numbers' + (f' (mean ± sd over {n_seeds} seeds)' if n_seeds > 1 else ''), '',
               'Localization: all frames, heatmaps scored under the median rule and the box-area rule (see below).', '',
               headline_table(results).pipe(markdown_table), '']
-    for name in first:
-        for test_set, measured in ((s, m) for s, m in first[name].items() if s in ('test', 'shifted')):
-            if not measured['evaluation']['localization']: continue
-            evaluations = {s: results['seeds'][s][name][test_set]['evaluation'] for s in results['seeds']}
-            below = {s: below_baselines(e['localization'], e['network'], e.get('localization_differences')) for s, e in evaluations.items()}
-            found = [f'seed {s}: {where}' for s, places in below.items() for where in places]
-            beyond = sum(gap['high'] < 0 for e in evaluations.values() for differences in e.get('localization_differences', {}).values() for *_, gap in shortfalls(differences))
-            noise = (f" ({beyond} of them beyond the frames' sampling noise: a 95 % paired-bootstrap interval of the gap wholly below 0)"
-                     if any('localization_differences' in e for e in evaluations.values()) else '')
-            verdict = ('at or above every baseline on every metric in every table, on every seed' if not found
-                       else f'below a baseline in {len(found)} places{noise}: ' + '; '.join(found[:6]) + (f'; and {len(found) - 6} more (see each seed\'s report)' if len(found) > 6 else ''))
-            report += [f'{_TITLES[name]} on the {test_set} clips: {verdict}.', '']
+    for verdict in localization_verdicts(results): report += [verdict, '']
     report += [f'## Seed {seed} in detail', '']
     for name, networks in first.items():
         for test_set in [s for s in ('test', 'shifted') if s in networks]:
@@ -265,5 +276,6 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
     report = write_demo_report(out/'report', results)
     for column, values in headline_table(results).items():
         print(f'{column}: ' + ', '.join(f'{metric} {value}' for metric, value in values.items() if value))
+    for verdict in localization_verdicts(results, shown=0): print(verdict)  # the places themselves are in the report
     stage(f'done: {report}')
     return results
