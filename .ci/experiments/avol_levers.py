@@ -19,11 +19,8 @@ import torch
 from objects_that_sound.apps.demo import below_baselines, demo_presets
 from objects_that_sound.data.clip_cache import ClipCache
 from objects_that_sound.evaluate.avc import avc_evaluation
-from objects_that_sound.evaluate.baselines import best_box, localization_scores, paired_differences, table_to_rows
-from objects_that_sound.evaluate.annotations import read_synth
-from objects_that_sound.evaluate.localization import avol_heatmaps
-from objects_that_sound.evaluate.localization_metrics import summarise_scores
-from objects_that_sound.evaluate.retrieval import database_frames
+from objects_that_sound.evaluate.baselines import table_to_rows
+from objects_that_sound.evaluate.localization import synth_localization
 from objects_that_sound.models.checkpoints import TrainedRun
 from objects_that_sound.train.runs import train_on_cache
 sys.path.insert(0, str(Path(__file__).parent))
@@ -32,20 +29,14 @@ from training_scenes import shifted_validation_cache
 VALID_CLIPS, BASELINES = 1000, ('centre Gaussian', 'best box (train)')
 
 def localization(run: Path, cache: ClipCache, valid: Path, demo: Path) -> dict:
-    "Median-rule numbers of the run's AVOL-Net and the baselines on the validation frames (the report's frames and rules)."
+    "Median-rule numbers of the run's AVOL-Net and the baselines on the validation frames, all frames (the report's `synth_localization`)."
     trained = TrainedRun.load(run)
-    frame_index, frame_time = database_frames(cache, 0)
-    frame_numbers = {cache.clip_ids[c]: int(cache.frame_numbers(c)[frame_index[c]]) for c in range(len(cache))}
-    annotations, train_annotations = read_synth(valid, frame=frame_numbers), read_synth(demo/'synth_instruments', split='train')
-    heatmaps = avol_heatmaps(trained.network, cache, frame_index, frame_time, image_size=trained.image_size, device='cpu')
-    by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
-    scores, _ = localization_scores(by_id, annotations, train_annotations, 'AVOLNet', 0, train_box=best_box(train_annotations)[0])
-    rows = {row: summarise_scores(frames) for row, frames in scores.items()}
-    differences = paired_differences(scores, 'AVOLNet')
+    table = synth_localization(trained.network, cache, valid, 0, trained.image_size, 'cpu', demo/'synth_instruments')['all frames']
+    rows, differences = table_to_rows(table), table.attrs['differences']
     strongest = max(BASELINES, key=lambda b: rows[b]['median']['cIoU'])
     gap = differences[strongest]['cIoU (median)']
     r = lambda x: round(float(x), 4)
-    return dict(frames=len(scores['AVOLNet']), pointing=r(rows['AVOLNet']['pointing']),
+    return dict(frames=rows['AVOLNet']['n'], pointing=r(rows['AVOLNet']['pointing']),
                 ciou_median=r(rows['AVOLNet']['median']['cIoU']), auc_median=r(rows['AVOLNet']['median']['AUC']),
                 ciou_box_area=r(rows['AVOLNet']['box area']['cIoU']),
                 **{f"{b.split()[0]}_ciou_median": r(rows[b]['median']['cIoU']) for b in BASELINES},

@@ -14,14 +14,13 @@ from objects_that_sound.apps.demo import DEMO_CACHE_SAMPLE_RATE, DEMO_FPS
 from objects_that_sound.data.cache import CacheSettings, prepare_cache
 from objects_that_sound.data.clip_cache import ClipCache
 from objects_that_sound.evaluate.annotations import read_synth
-from objects_that_sound.evaluate.baselines import best_box, localization_scores
-from objects_that_sound.evaluate.localization import avol_heatmaps
-from objects_that_sound.evaluate.retrieval import database_frames
+from objects_that_sound.evaluate.baselines import best_box
 from objects_that_sound.models.checkpoints import TrainedRun
 from objects_that_sound.synth.instruments import synth_instruments
 from objects_that_sound.synth.scenes import SynthConfig
 sys.path.insert(0, str(Path(__file__).parent))
 from training_scenes import shifted_validation_cache
+from shifted_median_gap import avol_frame_scores
 
 ONE_CHANGE = {'pictures: flat': dict(picture_styles=('flat',)), 'timbres: held out': dict(timbres='shifted'),
               'video: 480×360, 30 fps, 44.1 kHz': dict(width=480, height=360, fps=30, sample_rate=44_100)}
@@ -48,13 +47,8 @@ if __name__ == '__main__':
     train_box, rows = best_box(train_annotations)[0], []
     for name, (cache_folder, synth_folder) in factor_sets(work).items():
         cache = ClipCache(cache_folder)
-        frame_index, frame_time = database_frames(cache, 0)
-        annotations = read_synth(synth_folder, frame={cache.clip_ids[c]: int(cache.frame_numbers(c)[frame_index[c]]) for c in range(len(cache))})
         for seed in sorted(p.name for p in demo.glob('seed_*')):
-            trained = TrainedRun.load(demo/seed/'avol_net')
-            heatmaps = avol_heatmaps(trained.network, cache, frame_index, frame_time, image_size=trained.image_size, device='cpu')  # (N, h, w)
-            by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
-            scores, _ = localization_scores(by_id, annotations, train_annotations, 'AVOLNet', 0, train_box=train_box)
+            scores = avol_frame_scores(TrainedRun.load(demo/seed/'avol_net'), cache, synth_folder, train_annotations, train_box)
             hit, on_silent = (np.array([s[key] for s in scores['AVOLNet']]) for key in ('pointing', 'peak on silent'))
             network, centre = (np.array([s['cIoU']['median'] for s in scores[row]]) for row in ('AVOLNet', 'centre Gaussian'))
             nowhere = (hit == 0) & (on_silent == 0)  # the peak on no instrument

@@ -19,17 +19,20 @@ from objects_that_sound.models.checkpoints import TrainedRun
 
 RESAMPLES, BASELINES = 10_000, ('centre Gaussian', 'best box (train)')
 
+def avol_frame_scores(trained: TrainedRun, cache: ClipCache, synth: Path, train_annotations: dict, train_box, seed: int = 0) -> dict:
+    "Row → `score_image` of each annotated frame (`database_frames(cache, seed)`), for the run's AVOL-Net and the baselines, as the report scores them."
+    frame_index, frame_time = database_frames(cache, seed)
+    annotations = read_synth(synth, frame={cache.clip_ids[c]: int(cache.frame_numbers(c)[frame_index[c]]) for c in range(len(cache))})
+    heatmaps = avol_heatmaps(trained.network, cache, frame_index, frame_time, image_size=trained.image_size, device='cpu')  # (N, h, w)
+    by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
+    return localization_scores(by_id, annotations, train_annotations, 'AVOLNet', seed, train_box=train_box)[0]
+
 def frame_scores(demo: Path, seed: str, test_set: str = 'shifted'):
     "Every shifted frame's scores for AVOL-Net and the baselines, as the report made them, and the stored all-frames row."
-    trained, cache = TrainedRun.load(demo/seed/'avol_net'), ClipCache(demo/'cache'/test_set)
     stored = json.loads((demo/seed/'report'/('avol_shifted' if test_set == 'shifted' else 'avol')/'metrics.json').read_text())
-    frame_index, frame_time = database_frames(cache, stored['seed'])
-    frame_numbers = {cache.clip_ids[c]: int(cache.frame_numbers(c)[frame_index[c]]) for c in range(len(cache))}
-    synth = demo/('synth_shifted' if test_set == 'shifted' else 'synth_instruments')
-    annotations, train_annotations = read_synth(synth, frame=frame_numbers), read_synth(demo/'synth_instruments', split='train')
-    heatmaps = avol_heatmaps(trained.network, cache, frame_index, frame_time, image_size=trained.image_size, device='cpu')
-    by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
-    scores, _ = localization_scores(by_id, annotations, train_annotations, 'AVOLNet', stored['seed'], train_box=best_box(train_annotations)[0])
+    train_annotations = read_synth(demo/'synth_instruments', split='train')
+    scores = avol_frame_scores(TrainedRun.load(demo/seed/'avol_net'), ClipCache(demo/'cache'/test_set), demo/('synth_shifted' if test_set == 'shifted' else 'synth_instruments'),
+                               train_annotations, best_box(train_annotations)[0], stored['seed'])
     return scores, stored['localization']['all frames']
 
 if __name__ == '__main__':

@@ -173,7 +173,7 @@ def localization_verdicts(results: dict,  # what `run_demo` measured
                           shown: int = 6,  # places below a baseline to list in each sentence; the rest are counted
                          ) -> list[str]:  # one sentence per network and test set that localizes
     "Whether each localizing network is at or above every baseline on every seed, and if not, where, and how many of the gaps are beyond the frames' noise."
-    (_, first), = list(results['seeds'].items())[:1]
+    first = next(iter(results['seeds'].values()))  # network → test set → measured, of the first seed
     verdicts = []
     for name in first:
         for test_set, measured in ((s, m) for s, m in first[name].items() if s in ('test', 'shifted')):

@@ -196,7 +196,6 @@ def scores_table(scores: dict[str, list[dict]],  # from `localization_scores`
     if method is not None: table.attrs['differences'] = paired_differences(chosen, method)
     return table
 
-
 # %% ../../nbs/evaluate/01b_baselines.ipynb 36
 def localization_table(heatmaps,  # the method's heatmaps, as `localization_metrics` takes them
                        annotations,  # their annotations, likewise
