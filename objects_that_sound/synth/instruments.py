@@ -16,7 +16,8 @@ import torchaudio.functional as AF
 from PIL import Image
 
 from .clipwriter import write_clip
-from ..data.cache import merge_cache, start_cache
+from ..data.cache import merge_cache
+from ..data.cache_shards import start_cache
 from ..data.cache_entry import EntryError, cached_frame_numbers, read_entry, write_entry
 from ..data.cache_format import CacheSettings
 from ..data.clip_cache import ClipCache
