@@ -38,13 +38,13 @@ def _read_list(segments_csv):
         else: segments[segment.clip_id] = segment
     return _Listed(segments, [(f'line {row.line}', str(row)) for row in bad_rows] + left_out)
 
-# %% ../../nbs/data/05c_cache_shards.ipynb 13
+# %% ../../nbs/data/05c_cache_shards.ipynb 14
 def _attempt(path, segment):
     "What a clip's failure depended on: the file tried (path, size, modification time) and the segment's end."
     stat = path.stat()
     return [str(path), stat.st_size, stat.st_mtime_ns, segment.end]
 
-# %% ../../nbs/data/05c_cache_shards.ipynb 15
+# %% ../../nbs/data/05c_cache_shards.ipynb 16
 def _prepare_job(job, settings, one_thread):
     "Worker: prepare one segment's clip, or record why not. Returns (clip id, problem or None)."
     clip, folder, segment, root = job
@@ -63,7 +63,7 @@ def _prepare_job(job, settings, one_thread):
         atomic_write_text(failed, json.dumps(dict(clip=clip, problem=problem, kind='permanent' if lasting else 'transient', attempt=attempt)))
         return clip, problem
 
-# %% ../../nbs/data/05c_cache_shards.ipynb 18
+# %% ../../nbs/data/05c_cache_shards.ipynb 19
 def _failure_stands(record, folder, segment):
     "Whether the failure in `record` would come again: the file's own (`permanent`), and the file found is as it was then."
     try: failure = json.loads(record.read_text())
@@ -72,7 +72,7 @@ def _failure_stands(record, folder, segment):
     try: return failure.get('attempt') == _attempt(find_clip(folder, segment.ytid, segment.start), segment)
     except (MediaError, OSError): return False  # no file now, or a file that cannot be looked at: try it
 
-# %% ../../nbs/data/05c_cache_shards.ipynb 22
+# %% ../../nbs/data/05c_cache_shards.ipynb 23
 def _failure(record):
     "The (kind, file, problem) of a failure's record for the manifest."
     try:
@@ -81,7 +81,7 @@ def _failure(record):
     except (OSError, ValueError, AttributeError, KeyError, TypeError, IndexError) as e:
         return 'transient', '', f'{record}: not a failure record ots_prepare wrote ({type(e).__name__}: {e}); the next run tries the clip again'
 
-# %% ../../nbs/data/05c_cache_shards.ipynb 24
+# %% ../../nbs/data/05c_cache_shards.ipynb 26
 def _recorded_settings(root):
     "The settings a cache was started with; None for a folder no shard has prepared into."
     path = Path(root)/'settings.json'
@@ -90,7 +90,7 @@ def _recorded_settings(root):
     except (OSError, ValueError, TypeError) as e:
         raise InputError(f'{path}: not the settings ots_prepare records ({type(e).__name__}: {e}); use another cache folder') from None
 
-# %% ../../nbs/data/05c_cache_shards.ipynb 27
+# %% ../../nbs/data/05c_cache_shards.ipynb 29
 def start_cache(root: str | Path,  # the cache folder (created with its entry folder)
                 settings: CacheSettings,  # how its clips are prepared
                 ) -> Path:  # its folder of entries
@@ -103,13 +103,13 @@ def start_cache(root: str | Path,  # the cache folder (created with its entry fo
     if recorded is None: atomic_write_text(root/'settings.json', json.dumps(asdict(settings)))
     return _entries(root)
 
-# %% ../../nbs/data/05c_cache_shards.ipynb 29
+# %% ../../nbs/data/05c_cache_shards.ipynb 31
 def _check_shard(shard, num_shards):
     "Refuse a shard count below 1, or a shard number outside 0 … num_shards − 1."
     if num_shards < 1: raise InputError(f'num_shards {num_shards}: must be 1 or more')
     if not 0 <= shard < num_shards: raise InputError(f'shard {shard}: must be from 0 to {num_shards - 1} (num_shards {num_shards})')
 
-# %% ../../nbs/data/05c_cache_shards.ipynb 31
+# %% ../../nbs/data/05c_cache_shards.ipynb 33
 def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_failed, progress, refuse_empty=False):
     "`prepare_shard` on a list already read; also returns, for each entry that was not whole and is prepared again, why. `refuse_empty`: raise if none of the shard's clips is cached (`ots_prepare --num_shards` over 1)."
     _check_shard(shard, num_shards)
@@ -138,7 +138,7 @@ def _prepare(listed, clips, root, settings, shard, num_shards, workers, retry_fa
                          f'{clip}: {problem[:200]}); each problem is in {_entries(root)}/<clip>.failed.json')
     return counts, redone
 
-# %% ../../nbs/data/05c_cache_shards.ipynb 34
+# %% ../../nbs/data/05c_cache_shards.ipynb 36
 def prepare_shard(segments_csv: str | Path,  # AudioSet-format segment list of the clips
                   clips: str | Path,  # folder of the clip files (named as `media.find_clip` expects)
                   root: str | Path,  # the cache folder
