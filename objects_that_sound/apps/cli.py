@@ -154,7 +154,8 @@ def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clip
                 sample_rate: int = 16_000,  # Hz of the cached audio
                 ):
     "Decode a folder of clips once into a training cache (resumable, shardable); print what failed and why."
-    from objects_that_sound.data.cache import CacheSettings, _merge
+    from objects_that_sound.data.cache import _merge
+    from objects_that_sound.data.cache_format import CacheSettings
     from objects_that_sound.data.cache_shards import _check_shard, _prepare, _read_list
     settings = CacheSettings(frame_step, frame_size, jpeg_quality, sample_rate)
     if not merge: _check_shard(shard, num_shards)
