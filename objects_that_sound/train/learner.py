@@ -158,7 +158,7 @@ def fit_contrastive_scale(network: nn.Module,  # AVENet, L3Net or AVOLNet, its h
     network.calibrate(factor, 0.0)
     return factor
 
-# %% ../../nbs/train/00_learner.ipynb 38
+# %% ../../nbs/train/00_learner.ipynb 39
 class AVCEvaluation(Callback):
     "Measure AVC accuracy (decision fitted on the validation pairs), ROC AUC and audio→image precision@1 per validation pass."
     order = 40  # before the recorder (50) reads the metrics
@@ -221,7 +221,7 @@ class AVCEvaluation(Callback):
         self.fitted_decision = fit_decision(scores, labels)
         self.results = avc_metrics(scores, labels, self.decision or self.fitted_decision, score_matrix, classes)
 
-# %% ../../nbs/train/00_learner.ipynb 42
+# %% ../../nbs/train/00_learner.ipynb 43
 NETWORK_AUGMENTATION_STREAM = 1_000  # the network's own draws: a stream apart from the loader's batch transforms (0, 1, 2, …)
 
 class ReseedNetworkAugmentation(Callback):
@@ -233,7 +233,7 @@ class ReseedNetworkAugmentation(Callback):
         for module in self.model.modules():
             if hasattr(module, 'reseed'): module.reseed([*seed, NETWORK_AUGMENTATION_STREAM])
 
-# %% ../../nbs/train/00_learner.ipynb 46
+# %% ../../nbs/train/00_learner.ipynb 47
 class CPUBFloat16(Callback):
     "bfloat16 autocast of the network's forward pass on the CPU, the loss in float32 (fastai's `MixedPrecision` autocasts on CUDA only)."
     order = 10  # as `MixedPrecision`: before the other callbacks see the prediction
@@ -248,10 +248,10 @@ class CPUBFloat16(Callback):
         if getattr(self, 'autocast', None) is not None: self.autocast.__exit__(None, None, None)
         self.autocast = None
 
-# %% ../../nbs/train/00_learner.ipynb 49
+# %% ../../nbs/train/00_learner.ipynb 50
 OBJECTIVES = {'avc': AVCLoss, 'contrastive': ContrastiveLoss}  # objective name → loss class
 
-# %% ../../nbs/train/00_learner.ipynb 52
+# %% ../../nbs/train/00_learner.ipynb 53
 @delegates(Learner, but=['loss_func', 'opt_func', 'metrics', 'wd', 'wd_bn_bias'])
 def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, labels)
                 model: nn.Module,  # AVENet, L3Net or AVOLNet
@@ -280,7 +280,7 @@ def avc_learner(dls: DataLoaders,  # AVC data: batches of (frames, waveforms, la
     if mixed_precision: learn.add_cb(MixedPrecision(amp_mode=AMPMode.BF16) if device.type == 'cuda' else CPUBFloat16())
     return learn
 
-# %% ../../nbs/train/00_learner.ipynb 60
+# %% ../../nbs/train/00_learner.ipynb 61
 def calibrate_decision(learn: Learner):
     "Fit the AVC decision on the validation pairs and write it into the network's head; return (scale, bias)."
     learn.validate()
