@@ -1,6 +1,7 @@
 """Audio augmentations tried beside the CPU demo's frequency warp of 1.3, chosen like the warp on validation data only:
-AVE-Net, seed 0, the demo's preset and training cache, measured on the demo's validation pairs and on the shifted
-validation set (the shifted generator with generator seed 2, 320 clips of 2 s; the shifted *test* set is seed 1).
+AVE-Net (seed 0 unless --seed), the demo's preset and training cache, measured on the demo's validation pairs and on the
+shifted validation set (the shifted generator with generator seed 2, 320 clips of 2 s unless --clips; the shifted *test*
+set is seed 1).
 
 The augmentations act on the training spectrograms after the warp (a patch of `FrequencyWarp.forward`, drawn from the
 warp's own generator so that they resume like it); none is in the library, none was taken:
@@ -14,7 +15,6 @@ warp's own generator so that they resume like it); none is in the library, none 
   rate     no augmentation beside the warp, the networks listening at RATE Hz instead of the preset's 8 kHz
   FIELD    no augmentation beside the warp, the demo's preset with FIELD (a `TrainingPreset` field) set to VALUE,
            e.g. temperature:0.05 (the contrastive objective's temperature)
-
   demo     nothing trained: the demo folder's own AVE-Net of the seed, measured the same way, to compare with
 
 With --avol, AVOL-Net is then trained from that AVE-Net as the demo trains it (`demo_presets('cpu')['avol']`, the same
