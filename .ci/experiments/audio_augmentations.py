@@ -27,7 +27,7 @@ usage: python .ci/experiments/audio_augmentations.py DEMO_FOLDER WORK_FOLDER VAR
        (320; a WORK_FOLDER of `avol_levers.py` holds one of 1,000 already)
 Writes WORK_FOLDER/audio_augmentations.json (one row per variant and seed, kept across calls; a variant and seed measured
 already is not trained again, and its AVOL-Net is added to it)."""
-import dataclasses, json, math, sys, time
+import json, math, sys, time
 from pathlib import Path
 import pandas as pd, torch
 from objects_that_sound.apps.demo import demo_presets
