@@ -23,8 +23,8 @@ from ..models.networks import AVCNetwork
 from ..data.ontology import audioset_ontology
 
 # %% auto 0
-__all__ = ['avol_heatmaps', 'synth_localization', 'middle_frames', 'boxes_by_clip', 'box_localization', 'plot_heatmaps',
-           'plot_sound_swap']
+__all__ = ['avol_heatmaps', 'synth_localization', 'typical_sound', 'middle_frames', 'boxes_by_clip', 'box_localization',
+           'plot_heatmaps', 'plot_sound_swap']
 
 # %% ../../nbs/evaluate/03_localization.ipynb 6
 @torch.no_grad()
@@ -37,6 +37,7 @@ def avol_heatmaps(network: AVCNetwork,  # a network that `localizes` (AVOL-Net)
                   image_size: int = FRAME_SIZE,  # side of the frame the network sees (the whole frame, resized)
                   bs: int = 64,  # frames per forward pass
                   device: str | torch.device | None = None,  # None: where the network is
+                  centre: torch.Tensor | None = None,  # (D,) subtracted from every sound's embedding (see `typical_sound`); None: the paper's map
                   ) -> torch.Tensor:  # (len(frames), h, w) in [0, 1]
     "AVOL-Net's heatmap of clips' frames, each heard with its own second of audio or another clip's."
     device = device or next(network.parameters()).device
@@ -47,7 +48,10 @@ def avol_heatmaps(network: AVCNetwork,  # a network that `localizes` (AVOL-Net)
     for first in range(0, len(frames), bs):
         images = frame_inputs(cache, frames[first:first + bs], frame_index, image_size, image_size)  # (B, 3, S, S): the whole frame
         waveforms = sound_inputs(cache, sounds[first:first + bs], frame_time)  # (B, n) at the cache's rate
-        maps.append(network.heatmap(images.to(device), waveforms.to(device)).float().cpu())  # (B, h, w)
+        if centre is None: maps.append(network.heatmap(images.to(device), waveforms.to(device)).float().cpu())  # (B, h, w)
+        else:
+            vision, audio = network(images.to(device), waveforms.to(device))  # (B, D, h, w), (B, D)
+            maps.append(torch.sigmoid(network.similarity_map(vision, audio - centre.to(audio))).float().cpu())  # (B, h, w)
     return torch.cat(maps)
 
 # %% ../../nbs/evaluate/03_localization.ipynb 10
@@ -80,13 +84,13 @@ def _own_sound_tables(heatmaps_by_id: dict,  # clip id -> (h, w) heatmap of its 
 
 # %% ../../nbs/evaluate/03_localization.ipynb 16
 def _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device,
-                      train_annotations, seed, train_box) -> pd.DataFrame | None:
+                      train_annotations, seed, train_box, centre=None) -> pd.DataFrame | None:
     "The table of frames showing a silent instrument, heard with a clip in which its class sounds; None when no frame has one."
     records = {r['clip_id']: r for r in map(json.loads, (Path(synth_folder)/'ground_truth.jsonl').read_text().splitlines())}
     mismatched = _mismatched(records, cache.clip_ids, [frame_numbers[i] for i in cache.clip_ids])
     if not mismatched: return None
     frame_clips, audio_clips, truths = zip(*mismatched)
-    heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device)  # (M, h, w)
+    heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device, centre=centre)  # (M, h, w)
     return localization_table(list(heard), list(truths), train_annotations, type(network).__name__, seed, train_box=train_box)
 
 # %% ../../nbs/evaluate/03_localization.ipynb 19
@@ -100,6 +104,7 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
                        heatmaps: torch.Tensor | None = None,  # (N, h, w) every clip's heatmap with its own sound at `database_frames(cache, seed)`, from `avol_heatmaps`; None: computed here
                        frames: tuple[np.ndarray, np.ndarray] | None = None,  # `database_frames(cache, seed)` if already chosen (a retrieval database's `frame_index`, `frame_time`)
                        annotations: dict | None = None,  # `read_synth(synth_folder, frame=…)` at those frames, if already read
+                       centre: torch.Tensor | None = None,  # (D,) subtracted from every sound's embedding (see `typical_sound`); None: the paper's map
                        ) -> dict[str, pd.DataFrame]:  # table name → `localization_table`: rows method, baselines, ceiling; columns (rule, metric)
     "AVOL-Net and the baselines under both binarisation rules: all frames, with and without silent instruments, and with mismatched audio."
     cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
@@ -107,16 +112,35 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     frame_numbers = {cache.clip_ids[c]: int(cache.frame_numbers(c)[frame_index[c]]) for c in range(len(cache))}
     if annotations is None: annotations = read_synth(synth_folder, frame=frame_numbers)  # on-screen clips only
     train_annotations = read_synth(train_synth_folder or synth_folder, split='train')  # the box-area rule's share and the best box: training clips only
-    if heatmaps is None: heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, image_size=image_size, device=device)
+    if heatmaps is None: heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, image_size=image_size, device=device, centre=centre)
     if len(heatmaps) != len(cache): raise InputError(f'{len(heatmaps)} heatmaps for the {len(cache)} clips of {cache.root}: give one per clip, in its order')
     by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
     train_box = best_box(train_annotations)[0]  # found once for every table
     tables = _own_sound_tables(by_id, annotations, train_annotations, type(network).__name__, seed, train_box)
-    mismatched = _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device, train_annotations, seed, train_box)
+    mismatched = _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device, train_annotations, seed, train_box, centre)
     if mismatched is not None: tables['mismatched audio'] = mismatched
     return tables
 
 # %% ../../nbs/evaluate/03_localization.ipynb 23
+@torch.no_grad()
+def typical_sound(network: AVCNetwork,  # a trained AVOL-Net
+                  cache: ClipCache | str | Path,  # its training clips
+                  clips: int = 1000,  # how many of them, drawn at random (all, if the cache has fewer)
+                  seed: int = 0,  # seed of the draw and of each clip's frame (`database_frames`)
+                  bs: int = 64,  # clips per forward pass
+                  device: str | torch.device | None = None,  # None: where the network is
+                  ) -> torch.Tensor:  # (D,) on the CPU
+    "The typical sound: the mean audio embedding of `clips` of `cache`'s clips, each its second of sound centred on a seeded frame."
+    cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
+    device = device or next(network.parameters()).device
+    chosen = sorted(np.random.default_rng(seed).choice(len(cache), min(clips, len(cache)), replace=False).tolist())
+    _, frame_time = database_frames(cache, seed)
+    network.eval().listen_at(cache.sample_rate)
+    embeddings = [network.audio_embedding(sound_inputs(cache, chosen[first:first + bs], frame_time).to(device)).float().cpu()
+                  for first in range(0, len(chosen), bs)]  # (B, D) each
+    return torch.cat(embeddings).mean(0)
+
+# %% ../../nbs/evaluate/03_localization.ipynb 29
 def middle_frames(cache: ClipCache,  # the clips
                   ) -> tuple[np.ndarray, np.ndarray]:  # (N,) index among each clip's cached frames, (N,) its time in s
     "Each clip's cached frame nearest the middle of the clip: the frame a box file without frame numbers is taken to describe."
@@ -127,7 +151,7 @@ def middle_frames(cache: ClipCache,  # the clips
         times[clip] = frame_times[indices[clip]]
     return indices, times
 
-# %% ../../nbs/evaluate/03_localization.ipynb 27
+# %% ../../nbs/evaluate/03_localization.ipynb 33
 def _box_ids(cache, box_format):
     "Each clip's name in a box file of `box_format`: VGG-SS's `<YouTube id>_<start in whole seconds, 6 digits>`, else the cache's clip id."
     if box_format == 'vggss': return [f'{cache.ytid(c)}_{round(cache.start(c)):06d}' for c in range(len(cache))]
@@ -146,7 +170,7 @@ def boxes_by_clip(cache: ClipCache,  # the clips
                          + (' (its clip as VGG-SS would name it: <YouTube id>_<start in whole seconds, 6 digits>)' if box_format == 'vggss' else ''))
     return found
 
-# %% ../../nbs/evaluate/03_localization.ipynb 31
+# %% ../../nbs/evaluate/03_localization.ipynb 37
 def box_localization(network: AVCNetwork,  # a trained AVOL-Net
                      cache: ClipCache | str | Path,  # the test clips
                      annotations: dict[str, Annotation],  # clip id → its boxes, as `annotations.read_boxes` reads them
@@ -155,12 +179,13 @@ def box_localization(network: AVCNetwork,  # a trained AVOL-Net
                      image_size: int = FRAME_SIZE,  # side of the frame the network sees
                      device: str | torch.device | None = None,  # None: where the network is
                      heatmaps: torch.Tensor | None = None,  # (N, h, w) every clip's heatmap at `middle_frames(cache)`, from `avol_heatmaps`; None: those of the clips with boxes, computed here
+                     centre: torch.Tensor | None = None,  # (D,) subtracted from every sound's embedding (see `typical_sound`); None: the paper's map
                      ) -> dict[str, pd.DataFrame]:  # {'all frames': `localization_table`}; its attrs: 'rules', 'clips' scored, 'boxes without a clip'
     "AVOL-Net and the baselines at each clip's middle frame against a box file's boxes, under the median rule (no training boxes: no box-area rule, no best box)."
     cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
     found = boxes_by_clip(cache, annotations, box_format)  # clip number → Annotation
     clips = list(found)
-    if heatmaps is None: heatmaps_of_clips = avol_heatmaps(network, cache, *middle_frames(cache), frames=clips, image_size=image_size, device=device)  # (M, h, w)
+    if heatmaps is None: heatmaps_of_clips = avol_heatmaps(network, cache, *middle_frames(cache), frames=clips, image_size=image_size, device=device, centre=centre)  # (M, h, w)
     elif len(heatmaps) != len(cache): raise InputError(f'{len(heatmaps)} heatmaps for the {len(cache)} clips of {cache.root}: give one per clip, in its order')
     else: heatmaps_of_clips = heatmaps[clips]  # (M, h, w)
     ids = [cache.clip_ids[clip] for clip in clips]
@@ -168,21 +193,21 @@ def box_localization(network: AVCNetwork,  # a trained AVOL-Net
     table.attrs |= {'clips': len(clips), 'boxes without a clip': len(set(annotations) - set(_box_ids(cache, box_format)))}
     return {'all frames': table}
 
-# %% ../../nbs/evaluate/03_localization.ipynb 35
+# %% ../../nbs/evaluate/03_localization.ipynb 41
 def _draw_boxes(ax, annotation, width, height):
     "An annotation's sounding boxes in green and its silent ones in red, on a frame of `width` × `height` pixels."
     for boxes, colour in ((annotation.sounding, 'lime'), (annotation.silent, 'red')) if annotation else ():
         for x1, y1, x2, y2 in np.asarray(boxes).reshape(-1, 4):
             ax.add_patch(Rectangle((x1 * width, y1 * height), (x2 - x1) * width, (y2 - y1) * height, fill=False, color=colour, lw=1.5))
 
-# %% ../../nbs/evaluate/03_localization.ipynb 39
+# %% ../../nbs/evaluate/03_localization.ipynb 45
 def _heatmap_keys(fig, axes, shown, boxes: list[str] | None):
     "A colour bar for the heatmaps (`shown`, one of them) and, given the boxes' two names, a legend for them."
     fig.colorbar(shown, ax=axes, fraction=0.03, pad=0.02).set_label('heatmap', fontsize=7)
     if boxes: fig.legend(handles=[Patch(facecolor='none', edgecolor=colour, label=name) for colour, name in zip(('lime', 'red'), boxes)],
                          loc='outside lower center', ncols=2, fontsize=7, frameon=False)
 
-# %% ../../nbs/evaluate/03_localization.ipynb 42
+# %% ../../nbs/evaluate/03_localization.ipynb 48
 def plot_heatmaps(cache: ClipCache,  # the clips
                   clips: list[int],  # which clips, one panel each
                   frame_index: np.ndarray,  # (N,) the cached frame of each clip
@@ -206,7 +231,7 @@ def plot_heatmaps(cache: ClipCache,  # the clips
     _heatmap_keys(fig, axes[0], shown, ['sounding', 'silent'] if annotations else None)
     return fig
 
-# %% ../../nbs/evaluate/03_localization.ipynb 46
+# %% ../../nbs/evaluate/03_localization.ipynb 52
 def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
                     cache: ClipCache,  # the clips
                     clip: int,  # the clip whose frame is shown
