@@ -1,10 +1,11 @@
 """AVOL-Net trained with its sound's embedding centred, after `centred_sound.py` found that the typical sound's own map is
 the background's: where that script takes a share of the mean training sound off every sound at test time, this trains
 AVOL-Net with the mean taken off throughout — each training batch's mean audio embedding subtracted from its sounds
-(a running mean of those, momentum 0.1, after training: BatchNorm's centring without its scaling), or, with
-`--standardise`, BatchNorm without scale or shift (`EmbeddingHead(centre=True)`, as AVE-Net's `centre_embeddings`).
-Not in the library: the option is patched onto `AVOLNet` here (it accepts `centre_embeddings`, which the preset passes
-on), since it was not taken. For each seed of a three-seed demo folder AVOL-Net is trained from that seed's AVE-Net exactly as
+(a running mean of those, momentum 0.1, after training: BatchNorm's centring without its scaling; the library's
+`AVOLNet(centre_embeddings=True)`, `RunningCentre`, which the preset's `centre_embeddings` turns on), or, with
+`--standardise`, BatchNorm without scale or shift (as AVE-Net's `centre_embeddings`), patched onto `AVOLNet` here. These
+rows were first measured with the centring patched on in the same way; the library's option trains the same weights to
+the last bit (seed 0's final.pth checked: the same SHA-256). For each seed of a three-seed demo folder AVOL-Net is trained from that seed's AVE-Net exactly as
 the demo trains it (`demo_presets('cpu')['avol']`, the same training cache, warm start and seed) with the option, and
 measured as `centred_sound.py` measures (`scored`: every table, the baselines, the places below) on its two validation
 sets — the 1,000-clip shifted one (generator seed 2) and the in-domain one (the demo's generator, seed 3) — with AVC
@@ -28,31 +29,19 @@ from avol_levers import VALID_CLIPS
 from centred_sound import in_domain_validation_cache, scored
 from training_scenes import shifted_validation_cache
 
-class RunningCentre(nn.Module):
-    "(B, D) → (B, D): minus the batch mean in training (which updates a running mean), minus the running mean after."
-    def __init__(self, dim: int, momentum: float = 0.1):
-        super().__init__()
-        self.momentum = momentum
-        self.register_buffer('running_mean', torch.zeros(dim))
-    def forward(self, embedding: torch.Tensor) -> torch.Tensor:
-        if not self.training: return embedding - self.running_mean.to(embedding.dtype)
-        mean = embedding.mean(0)  # (D,)
-        with torch.no_grad(): self.running_mean.lerp_(mean.detach().float(), self.momentum)
-        return embedding - mean
-
-def patch_avol(standardise: bool):
-    "Let `AVOLNet` take `centre_embeddings`: its audio head's embedding centred (or, `standardise`, BatchNorm'd) before the scalar products."
-    paper_init = networks.AVOLNet.__init__
-    def init(self, width=1.0, sample_rate=networks.PAPER_SAMPLE_RATE, vision_stride=networks.VISION_STRIDE, embedding_dim=128, centre_embeddings=False):
-        paper_init(self, width, sample_rate, vision_stride, embedding_dim)
-        if centre_embeddings: self.audio_head.centre = nn.BatchNorm1d(embedding_dim, affine=False) if standardise else RunningCentre(embedding_dim)
+def patch_standardise():
+    "Make `AVOLNet`'s `centre_embeddings` BatchNorm its sound's embedding (no scale or shift) instead of the library's `RunningCentre`."
+    library_init = networks.AVOLNet.__init__
+    def init(self, *args, centre_embeddings=False, **kwargs):
+        library_init(self, *args, centre_embeddings=centre_embeddings, **kwargs)
+        if centre_embeddings: self.audio_head.centre = nn.BatchNorm1d(self.audio_head.fc2.out_features, affine=False)
     networks.AVOLNet.__init__ = init
 
 if __name__ == '__main__':
     torch.set_num_threads(2)
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     demo, work, out, standardise = Path(args[0]), Path(args[1]), Path(args[2]), '--standardise' in sys.argv
-    patch_avol(standardise)
+    if standardise: patch_standardise()
     variant = 'standardised sound' if standardise else 'centred sound'
     speed_before, started = reference_speed(), time.time()
     if '--test' in sys.argv: measured_sets = {'test': (ClipCache(demo/'cache'/'test'), demo/'synth_instruments'),

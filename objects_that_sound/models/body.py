@@ -18,7 +18,7 @@ from .spectrogram import FrequencyWarp, LogSpectrogram
 
 # %% auto 0
 __all__ = ['CONVNET_LAYERS', 'VISION_STRIDE', 'VISION_CONVNET', 'AUDIO_CONVNET', 'ConvNetConfig', 'conv_block', 'scaled_channels',
-           'convnet', 'AVCNetwork', 'EmbeddingHead', 'count_parameters']
+           'convnet', 'AVCNetwork', 'EmbeddingHead', 'RunningCentre', 'count_parameters']
 
 # %% ../../nbs/models/01_body.ipynb 6
 CONVNET_LAYERS = ((64, 2), 64, 'pool', 128, 128, 'pool', 256, 256, 'pool', 512, 512)
@@ -143,7 +143,22 @@ class EmbeddingHead(nn.Module):
         embedding = self.centre(self.fc2(F.relu(self.fc1(pooled))))  # (B, D)
         return F.normalize(embedding, dim=1) if self.normalise else embedding
 
-# %% ../../nbs/models/01_body.ipynb 48
+# %% ../../nbs/models/01_body.ipynb 44
+class RunningCentre(nn.Module):
+    "(B, D) → (B, D): less the batch mean in training (which moves a running mean), less the running mean after."
+    def __init__(self, dim: int,  # D: size of the embedding
+                 momentum: float = 0.1):  # weight of each batch's mean in the running mean, as BatchNorm's
+        super().__init__()
+        self.momentum = momentum
+        self.register_buffer('running_mean', torch.zeros(dim))
+
+    def forward(self, embedding: torch.Tensor) -> torch.Tensor:
+        if not self.training: return embedding - self.running_mean.to(embedding.dtype)
+        mean = embedding.mean(0)  # (D,)
+        with torch.no_grad(): self.running_mean.lerp_(mean.detach().float(), self.momentum)
+        return embedding - mean
+
+# %% ../../nbs/models/01_body.ipynb 51
 def count_parameters(network: nn.Module) -> int:
     "The number of learnable parameters of `network`."
     return sum(parameter.numel() for parameter in network.parameters() if parameter.requires_grad)

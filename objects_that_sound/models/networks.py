@@ -10,7 +10,7 @@ from torch import nn
 import torch.nn.functional as F
 
 from ..core import PAPER_SAMPLE_RATE
-from .body import VISION_STRIDE, AVCNetwork, EmbeddingHead
+from .body import VISION_STRIDE, AVCNetwork, EmbeddingHead, RunningCentre
 
 # %% auto 0
 __all__ = ['NETWORKS', 'AVENet', 'L3Net', 'AVOLNet', 'make_network']
@@ -108,11 +108,13 @@ class AVOLNet(AVCNetwork):
                  sample_rate: int = PAPER_SAMPLE_RATE,  # rate of the input waveforms, Hz
                  vision_stride: int = VISION_STRIDE,  # pixels per vision cell: 16 (the paper's) or 8 (see `AVCNetwork`)
                  embedding_dim: int = 128,  # size of the shared embedding space
+                 centre_embeddings: bool = False,  # not in the paper: the sound's embedding less the mean sound (`RunningCentre`)
                 ):
         super().__init__(width, sample_rate, vision_stride)
         self.conv5 = nn.Conv2d(self.final_channels, embedding_dim, 1)
         self.conv6 = nn.Conv2d(embedding_dim, embedding_dim, 1)
         self.audio_head = EmbeddingHead(self.final_channels, embedding_dim, normalise=False)
+        if centre_embeddings: self.audio_head.centre = RunningCentre(embedding_dim)
         self.conv7 = nn.Conv2d(1, 1, 1)  # calibration: similarity × scale + bias
         with torch.no_grad():  # a positive scale, so that a larger similarity means "corresponds"
             self.conv7.weight.fill_(embedding_dim ** -0.5)
@@ -159,7 +161,7 @@ class AVOLNet(AVCNetwork):
             self.conv7.weight.mul_(scale)
             self.conv7.bias.mul_(scale).add_(bias)
 
-# %% ../../nbs/models/02_networks.ipynb 39
+# %% ../../nbs/models/02_networks.ipynb 41
 NETWORKS = {'ave': AVENet, 'l3': L3Net, 'avol': AVOLNet}
 
 def make_network(name: str,  # 'ave' (AVE-Net), 'l3' (L³-Net) or 'avol' (AVOL-Net)

@@ -60,7 +60,7 @@ class TrainingPreset:
     pairs_per_epoch: int | None = None  # training pairs per epoch; None: one per training clip
     valid_pairs: int = 1024  # validation pairs (half corresponding) per evaluation
     sync_bn: bool = False  # BatchNorm statistics over all processes (data-parallel on GPUs)
-    centre_embeddings: bool = False  # not in the paper: AVE-Net's embeddings centred before normalising (see models)
+    centre_embeddings: bool = False  # not in the paper: AVE-Net's embeddings centred before normalising, AVOL-Net's sound less the mean sound (see models)
     schedule: str = 'paper'  # learning rate: 'paper' (×0.94 every 16 epochs) or 'cosine' (to 0 over the run; not the paper's)
     keep_best: bool = False  # end with the epoch of the best validation ROC AUC instead of the last
     vision_stride: int = VISION_STRIDE  # pixels per cell of the vision map: 16 (the paper's) or 8 (a heatmap twice as fine; see models)
