@@ -175,7 +175,7 @@ def ots_prepare(segments: str,  # AudioSet-format segment list (CSV) of the clip
 # %% ../../nbs/apps/00_cli.ipynb 27
 _NETWORKS = ('ave', 'l3', 'avol')  # `models.networks.NETWORKS`: AVE-Net, L³-Net, AVOL-Net
 _OBJECTIVES = ('avc', 'contrastive')  # `train.learner.OBJECTIVES`
-_PRESET_OPTIONS = ('network', 'loss', 'width', 'image_size', 'sample_rate', 'epochs', 'pairs_per_epoch', 'valid_pairs', 'lr', 'bs', 'weight_average', 'vision_stride', 'frequency_warp')
+_PRESET_OPTIONS = ('network', 'loss', 'width', 'image_size', 'sample_rate', 'epochs', 'pairs_per_epoch', 'valid_pairs', 'lr', 'bs', 'weight_average', 'vision_stride', 'frequency_warp', 'centre_embeddings')
 
 def _presets_table() -> str:
     "The value each preset gives each option of `ots_train` that defaults to it, as an indented table."
@@ -208,6 +208,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
               weight_average: float = None,  # not the paper's: decay per step of the weights' moving average that validation measures and the run ends with; 0: none (preset)
               vision_stride: Param("pixels per cell of the vision map: 16, the paper's, or 8, a heatmap twice as fine (not the paper's; the CPU demo's) (preset)", int, choices=[16, 8]) = None,
               frequency_warp: float = None,  # not the paper's: in training each spectrogram's frequency axis stretched by a random factor in [1/w, w]; 1: none (preset; the CPU demo's 1.3)
+              centre_embeddings: bool = False,  # not the paper's: AVE-Net's embeddings centred before normalising, AVOL-Net's sound less the mean sound (preset)
               sync_bn: bool = False,  # BatchNorm statistics over all processes (multi-GPU)
               warm_start: str = None,  # model file to start from (e.g. another run's models/final.pth)
               workers: int = 2,  # data-loading processes
@@ -224,7 +225,7 @@ def ots_train(cache: str,  # training cache folder, written by ots_prepare
     resize = round(image_size * RESIZE / FRAME_SIZE) if image_size else None  # the paper's crop-to-frame ratio
     chosen = training_preset(preset, network=network, loss=loss, width=width, image_size=image_size, resize=resize,
                              sample_rate=sample_rate, epochs=epochs, pairs_per_epoch=pairs_per_epoch, valid_pairs=valid_pairs, lr=lr, bs=bs,
-                             weight_average=weight_average, vision_stride=vision_stride, frequency_warp=frequency_warp, sync_bn=sync_bn or None)
+                             weight_average=weight_average, vision_stride=vision_stride, frequency_warp=frequency_warp, centre_embeddings=centre_embeddings or None, sync_bn=sync_bn or None)
     learn = train_on_cache(cache, out, valid or 0.1, chosen, warm_start=warm_start, workers=workers, seed=seed,
                            progress=on_terminal(), dry_run=dry_run)
     if learn is not None and rank_distrib() == 0:

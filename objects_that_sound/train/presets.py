@@ -11,7 +11,9 @@ from ..core import FRAME_SIZE, PAPER_SAMPLE_RATE, RESIZE
 # %% ../../nbs/train/00a_presets.ipynb 5
 PRESET_SETTINGS = {  # preset → its values of `TrainingPreset`'s fields; plain values in a module without torch, for `ots_train --help`
     'paper': dict(network='ave', loss='avc', width=1.0, image_size=FRAME_SIZE, resize=RESIZE, sample_rate=PAPER_SAMPLE_RATE,
-                  bs=128, lr=1e-4, epochs=100, pairs_per_epoch=None, valid_pairs=1024, weight_average=0.0, vision_stride=16, frequency_warp=1.0),
+                  bs=128, lr=1e-4, epochs=100, pairs_per_epoch=None, valid_pairs=1024, weight_average=0.0, vision_stride=16, frequency_warp=1.0,
+                  centre_embeddings=False),
     'cpu': dict(network='ave', loss='contrastive', width=0.25, image_size=96, resize=108, sample_rate=8_000,
-                bs=128, lr=1e-3, epochs=14, pairs_per_epoch=8192, valid_pairs=1024, keep_best=True, weight_average=0.99, vision_stride=16, frequency_warp=1.0),
+                bs=128, lr=1e-3, epochs=14, pairs_per_epoch=8192, valid_pairs=1024, keep_best=True, weight_average=0.99, vision_stride=16, frequency_warp=1.0,
+                centre_embeddings=False),
 }
