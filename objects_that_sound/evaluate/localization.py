@@ -11,20 +11,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+import torch.nn.functional as F
 from matplotlib.patches import Patch, Rectangle
 
 from ..data.clip_cache import ClipCache
 from ..core import FRAME_SIZE, InputError
 from .retrieval import class_names, database_frames, frame_inputs, sound_inputs
-from .localization_metrics import Annotation
+from .localization_metrics import Annotation, gt_map
 from .baselines import best_box, localization_scores, localization_table, scores_table
 from .annotations import read_synth
 from ..models.networks import AVCNetwork
 from ..data.ontology import audioset_ontology
 
 # %% auto 0
-__all__ = ['avol_heatmaps', 'synth_localization', 'typical_sound', 'middle_frames', 'boxes_by_clip', 'box_localization',
-           'plot_heatmaps', 'plot_sound_swap']
+__all__ = ['avol_heatmaps', 'synth_localization', 'typical_sound', 'location_prior', 'middle_frames', 'boxes_by_clip',
+           'box_localization', 'plot_heatmaps', 'plot_sound_swap']
 
 # %% ../../nbs/evaluate/03_localization.ipynb 6
 @torch.no_grad()
@@ -38,6 +39,7 @@ def avol_heatmaps(network: AVCNetwork,  # a network that `localizes` (AVOL-Net)
                   bs: int = 64,  # frames per forward pass
                   device: str | torch.device | None = None,  # None: where the network is
                   centre: torch.Tensor | None = None,  # (D,) subtracted from every sound's embedding (see `typical_sound`); None: the paper's map
+                  prior: torch.Tensor | None = None,  # (h, w) weights in [0, 1] every map is multiplied by (see `location_prior`); None: the paper's map
                   ) -> torch.Tensor:  # (len(frames), h, w) in [0, 1]
     "AVOL-Net's heatmap of clips' frames, each heard with its own second of audio or another clip's."
     device = device or next(network.parameters()).device
@@ -52,7 +54,8 @@ def avol_heatmaps(network: AVCNetwork,  # a network that `localizes` (AVOL-Net)
         else:
             vision, audio = network(images.to(device), waveforms.to(device))  # (B, D, h, w), (B, D)
             maps.append(torch.sigmoid(network.similarity_map(vision, audio - centre.to(audio))).float().cpu())  # (B, h, w)
-    return torch.cat(maps)
+    maps = torch.cat(maps)  # (len(frames), h, w)
+    return maps if prior is None else maps * prior
 
 # %% ../../nbs/evaluate/03_localization.ipynb 10
 def _mismatched(records, clip_ids, frame_numbers):
@@ -84,13 +87,13 @@ def _own_sound_tables(heatmaps_by_id: dict,  # clip id -> (h, w) heatmap of its 
 
 # %% ../../nbs/evaluate/03_localization.ipynb 16
 def _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device,
-                      train_annotations, seed, train_box, centre=None) -> pd.DataFrame | None:
+                      train_annotations, seed, train_box, centre=None, prior=None) -> pd.DataFrame | None:
     "The table of frames showing a silent instrument, heard with a clip in which its class sounds; None when no frame has one."
     records = {r['clip_id']: r for r in map(json.loads, (Path(synth_folder)/'ground_truth.jsonl').read_text().splitlines())}
     mismatched = _mismatched(records, cache.clip_ids, [frame_numbers[i] for i in cache.clip_ids])
     if not mismatched: return None
     frame_clips, audio_clips, truths = zip(*mismatched)
-    heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device, centre=centre)  # (M, h, w)
+    heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device, centre=centre, prior=prior)  # (M, h, w)
     return localization_table(list(heard), list(truths), train_annotations, type(network).__name__, seed, train_box=train_box)
 
 # %% ../../nbs/evaluate/03_localization.ipynb 19
@@ -105,6 +108,7 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
                        frames: tuple[np.ndarray, np.ndarray] | None = None,  # `database_frames(cache, seed)` if already chosen (a retrieval database's `frame_index`, `frame_time`)
                        annotations: dict | None = None,  # `read_synth(synth_folder, frame=…)` at those frames, if already read
                        centre: torch.Tensor | None = None,  # (D,) subtracted from every sound's embedding (see `typical_sound`); None: the paper's map
+                       prior_strength: float = 0,  # λ: every map (`heatmaps` too) times the training clips' `location_prior` to this power; 0: the paper's map
                        ) -> dict[str, pd.DataFrame]:  # table name → `localization_table`: rows method, baselines, ceiling; columns (rule, metric)
     "AVOL-Net and the baselines under both binarisation rules: all frames, with and without silent instruments, and with mismatched audio."
     cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
@@ -114,10 +118,12 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     train_annotations = read_synth(train_synth_folder or synth_folder, split='train')  # the box-area rule's share and the best box: training clips only
     if heatmaps is None: heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, image_size=image_size, device=device, centre=centre)
     if len(heatmaps) != len(cache): raise InputError(f'{len(heatmaps)} heatmaps for the {len(cache)} clips of {cache.root}: give one per clip, in its order')
+    prior = location_prior(train_annotations, tuple(heatmaps.shape[1:])) ** prior_strength if prior_strength else None  # (h, w)
+    if prior is not None: heatmaps = heatmaps * prior  # (N, h, w)
     by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
     train_box = best_box(train_annotations)[0]  # found once for every table
     tables = _own_sound_tables(by_id, annotations, train_annotations, type(network).__name__, seed, train_box)
-    mismatched = _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device, train_annotations, seed, train_box, centre)
+    mismatched = _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device, train_annotations, seed, train_box, centre, prior)
     if mismatched is not None: tables['mismatched audio'] = mismatched
     return tables
 
@@ -141,6 +147,19 @@ def typical_sound(network: AVCNetwork,  # a trained AVOL-Net
     return torch.cat(embeddings).mean(0)
 
 # %% ../../nbs/evaluate/03_localization.ipynb 29
+def location_prior(train_annotations,  # the training clips' `Annotation`s: a list, or a dict (its values)
+                   cells: tuple[int, int],  # (h, w) of the heatmaps it will weigh
+                   size: int = FRAME_SIZE,  # side of the ground-truth maps averaged
+                   ) -> torch.Tensor:  # (h, w) float32 in [0, 1], its maximum 1
+    "Where the training clips' sounding instruments stand: their ground-truth maps averaged, each cell's block of pixels averaged, scaled to a maximum of 1."
+    annotations = list(train_annotations.values()) if isinstance(train_annotations, dict) else list(train_annotations)
+    if not annotations: raise InputError('location_prior needs at least one training annotation')
+    coverage = np.mean([gt_map(annotation, size) for annotation in annotations], axis=0)  # (size, size)
+    pooled = F.adaptive_avg_pool2d(torch.from_numpy(coverage)[None, None].float(), cells)[0, 0]  # (h, w)
+    if pooled.max() <= 0: raise InputError('location_prior: the training boxes cover no pixel')
+    return pooled / pooled.max()
+
+# %% ../../nbs/evaluate/03_localization.ipynb 35
 def middle_frames(cache: ClipCache,  # the clips
                   ) -> tuple[np.ndarray, np.ndarray]:  # (N,) index among each clip's cached frames, (N,) its time in s
     "Each clip's cached frame nearest the middle of the clip: the frame a box file without frame numbers is taken to describe."
@@ -151,7 +170,7 @@ def middle_frames(cache: ClipCache,  # the clips
         times[clip] = frame_times[indices[clip]]
     return indices, times
 
-# %% ../../nbs/evaluate/03_localization.ipynb 33
+# %% ../../nbs/evaluate/03_localization.ipynb 39
 def _box_ids(cache, box_format):
     "Each clip's name in a box file of `box_format`: VGG-SS's `<YouTube id>_<start in whole seconds, 6 digits>`, else the cache's clip id."
     if box_format == 'vggss': return [f'{cache.ytid(c)}_{round(cache.start(c)):06d}' for c in range(len(cache))]
@@ -170,7 +189,7 @@ def boxes_by_clip(cache: ClipCache,  # the clips
                          + (' (its clip as VGG-SS would name it: <YouTube id>_<start in whole seconds, 6 digits>)' if box_format == 'vggss' else ''))
     return found
 
-# %% ../../nbs/evaluate/03_localization.ipynb 37
+# %% ../../nbs/evaluate/03_localization.ipynb 43
 def box_localization(network: AVCNetwork,  # a trained AVOL-Net
                      cache: ClipCache | str | Path,  # the test clips
                      annotations: dict[str, Annotation],  # clip id → its boxes, as `annotations.read_boxes` reads them
@@ -193,21 +212,21 @@ def box_localization(network: AVCNetwork,  # a trained AVOL-Net
     table.attrs |= {'clips': len(clips), 'boxes without a clip': len(set(annotations) - set(_box_ids(cache, box_format)))}
     return {'all frames': table}
 
-# %% ../../nbs/evaluate/03_localization.ipynb 41
+# %% ../../nbs/evaluate/03_localization.ipynb 47
 def _draw_boxes(ax, annotation, width, height):
     "An annotation's sounding boxes in green and its silent ones in red, on a frame of `width` × `height` pixels."
     for boxes, colour in ((annotation.sounding, 'lime'), (annotation.silent, 'red')) if annotation else ():
         for x1, y1, x2, y2 in np.asarray(boxes).reshape(-1, 4):
             ax.add_patch(Rectangle((x1 * width, y1 * height), (x2 - x1) * width, (y2 - y1) * height, fill=False, color=colour, lw=1.5))
 
-# %% ../../nbs/evaluate/03_localization.ipynb 45
+# %% ../../nbs/evaluate/03_localization.ipynb 51
 def _heatmap_keys(fig, axes, shown, boxes: list[str] | None):
     "A colour bar for the heatmaps (`shown`, one of them) and, given the boxes' two names, a legend for them."
     fig.colorbar(shown, ax=axes, fraction=0.03, pad=0.02).set_label('heatmap', fontsize=7)
     if boxes: fig.legend(handles=[Patch(facecolor='none', edgecolor=colour, label=name) for colour, name in zip(('lime', 'red'), boxes)],
                          loc='outside lower center', ncols=2, fontsize=7, frameon=False)
 
-# %% ../../nbs/evaluate/03_localization.ipynb 48
+# %% ../../nbs/evaluate/03_localization.ipynb 54
 def plot_heatmaps(cache: ClipCache,  # the clips
                   clips: list[int],  # which clips, one panel each
                   frame_index: np.ndarray,  # (N,) the cached frame of each clip
@@ -231,7 +250,7 @@ def plot_heatmaps(cache: ClipCache,  # the clips
     _heatmap_keys(fig, axes[0], shown, ['sounding', 'silent'] if annotations else None)
     return fig
 
-# %% ../../nbs/evaluate/03_localization.ipynb 52
+# %% ../../nbs/evaluate/03_localization.ipynb 58
 def plot_sound_swap(network: AVCNetwork,  # an AVOL-Net
                     cache: ClipCache,  # the clips
                     clip: int,  # the clip whose frame is shown
