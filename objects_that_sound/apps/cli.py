@@ -252,6 +252,7 @@ def ots_evaluate(run: str,  # a training run folder (settings.json, models/final
                  avc_pairs: int = 2048,  # AVC pairs of the test clips (half corresponding) for AVC accuracy; 0: none
                  workers: int = 2,  # data-loading processes for the AVC pairs
                  device: Param('where the networks run; default: the GPU if there is one', str, choices=['cpu', 'cuda']) = None,
+                 prior_strength: float = 0,  # not the paper's: with --synth, AVOL-Net's maps times the training clips' location prior to this power (0.25 chosen on validation data); 0: the paper's map
                 ):
     "Retrieval (nDCG@30 four ways, Recall@K, mAP) and, for AVOL-Net, localization of a trained network on test clips; metrics, figures and a report."
     box_format, colon, box_path = (boxes or '').partition(':')
@@ -268,7 +269,7 @@ def ots_evaluate(run: str,  # a training run folder (settings.json, models/final
     out = Path(out) if out else Path(run).resolve().parent/f'{Path(run).resolve().name}-on-{Path(cache).resolve().name}'
     shown = out.relative_to(Path.cwd()) if out.is_absolute() and out.is_relative_to(Path.cwd()) else out  # as the user would type it
     from objects_that_sound.evaluate.report import evaluate_run
-    metrics = evaluate_run(run, cache, out, segments, train_cache, synth, seed, device, boxes=boxes, avc_pairs=avc_pairs, workers=workers)
+    metrics = evaluate_run(run, cache, out, segments, train_cache, synth, seed, device, boxes=boxes, avc_pairs=avc_pairs, workers=workers, prior_strength=prior_strength)
     table, avc = metrics['retrieval'][metrics['network']], metrics['avc']
     print(f"{metrics['network']} on {metrics['clips']} test clips: " +
           (f"AVC accuracy {avc['avc_accuracy']:.3f} (chance 0.5), ROC AUC {avc['roc_auc']:.3f}; " if avc else '') + 'nDCG@30 ' +
@@ -289,6 +290,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
              seeds: int = 1,  # training seeds 0, 1, …: with 3, every headline number as mean ± sd over them
              shifted_clips: int = 320,  # clips of the shifted test set (other pictures, timbres, frame size and rates); 0: none
              soundfonts: str = '',  # further General-MIDI SoundFonts (.sf2, comma-separated) the training scenes are also rendered from, e.g. Debian's /usr/share/sounds/sf2/FluidR3_GM.sf2
+             prior_strength: float = 0,  # not the paper's: AVOL-Net's maps times the training clips' location prior to this power (0.25 chosen on validation data); 0: the paper's map
             ):
     "Generate SynthInstruments, prepare caches, train AVE-Net and AVOL-Net with each seed, evaluate them on the held-out and shifted test clips and write a report."
     if workers < 0: raise InputError(f'--workers {workers}: must be 0 (work in this process) or more')
@@ -296,7 +298,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
     if shifted_clips < 0: raise InputError(f'--shifted_clips {shifted_clips}: must be 0 (no shifted test set) or more')
     from objects_that_sound.apps.demo import demo_presets, run_demo
     run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs, frequency_warp=frequency_warp), workers, seeds, shifted_clips,
-             soundfonts=tuple(p for p in soundfonts.split(',') if p))
+             soundfonts=tuple(p for p in soundfonts.split(',') if p), prior_strength=prior_strength)
 
 # %% ../../nbs/apps/00_cli.ipynb 41
 @console_command('ots_benchmark --work benchmark_data --device cpu --workers 2',

@@ -81,6 +81,7 @@ def train_and_evaluate(out: Path,  # the demo folder (its synth_instruments/ and
                        seed: int = 0,  # the training seed
                        workers: int = 2,  # data-loading processes
                        stage=print,  # how to announce a step
+                       prior_strength: float = 0,  # not the paper's: AVOL-Net's maps times the training clips' location prior to this power (`evaluate_run`); 0: the paper's map
                       ) -> dict:  # network → {'preset', 'run', test set → {'avc', 'evaluation'}}
     "Train the networks with `seed` (AVOL-Net from the AVE-Net) and measure each on every test cache."
     folder, networks = out/f'seed_{seed}', {}
@@ -96,7 +97,8 @@ def train_and_evaluate(out: Path,  # the demo folder (its synth_instruments/ and
             stage(f"4/5 seed {seed}: evaluating {_TITLES[name]} on the {test_set} clips")
             synth, localizes = synth_folders[test_set], preset.network == 'avol'  # boxes for the network that maps where the sound is
             evaluation = evaluate_run(run, caches[test_set], folder/'report'/(name if test_set == 'test' else f'{name}_{test_set}'), segments=synth/'eval_segments.csv',
-                                      synth_folder=synth if localizes else None, train_synth_folder=out/'synth_instruments' if localizes else None, workers=workers)
+                                      synth_folder=synth if localizes else None, train_synth_folder=out/'synth_instruments' if localizes else None, workers=workers,
+                                      prior_strength=prior_strength if localizes else 0)
             networks[name][test_set] = dict(avc=evaluation['avc'], evaluation=evaluation)  # AVC accuracy as training's validation measures it (`evaluate.avc`)
     return networks
 
@@ -203,7 +205,9 @@ def write_demo_report(folder: Path,  # the report folder
               + (f" and {results['clips']['shifted']} shifted test clips (other pictures, timbres, frame size and rates)" if 'shifted' in results['clips'] else '')
               + f"; {n_seeds} training seed{'s' * (n_seeds > 1)} ({', '.join(results['seeds'])}). {minutes['total']} min in all ({minutes['data']} data, "
               f"{minutes['training']} training, {minutes['evaluation']} evaluation) on {results['device']}; this machine's reference speed: {results['reference']}."
-              + (f" The training scenes were also rendered from {', '.join(Path(p).name for p in results['soundfonts'])}." if results.get('soundfonts') else ''), '',
+              + (f" The training scenes were also rendered from {', '.join(Path(p).name for p in results['soundfonts'])}." if results.get('soundfonts') else '')
+              + (f" Not the paper's map: AVOL-Net's heatmaps are weighed by the training clips' location prior to the power {results['prior_strength']:g}"
+                 " (see the localization chapter); the baselines are as they are." if results.get('prior_strength') else ''), '',
               '## Headline numbers' + (f' (mean ± sd over {n_seeds} seeds)' if n_seeds > 1 else ''), '',
               'Localization: all frames, heatmaps scored under the median rule and the box-area rule (see below).', '',
               headline_table(results).pipe(markdown_table), '']
@@ -246,11 +250,13 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
              shifted_clips: int = DEMO_SHIFTED_CLIPS,  # clips of the shifted test set; 0: none
              progress: bool = True,  # progress bars while generating and caching (training prints a line per epoch)
              soundfonts: tuple = (),  # further General-MIDI SoundFont files (.sf2) the training scenes are also rendered from; the shifted set keeps the bundled one
+             prior_strength: float = 0,  # not the paper's: AVOL-Net's maps times the training clips' location prior to this power; 0: the paper's map
             ) -> dict:
     "Generate SynthInstruments, prepare caches, train the networks with each seed, evaluate them on the held-out and shifted clips and write the report."
     if n_clips < 80: raise InputError(f'n_clips {n_clips}: SynthInstruments lists every fifth run of 16 clips for testing, so a demo needs 80 or more')
     if duration < PAIR_SECONDS: raise InputError(f'duration {duration}: a clip must hold at least one {PAIR_SECONDS:g} s pair')
     if seeds < 1: raise InputError(f'seeds {seeds}: train with at least one seed')
+    if prior_strength < 0: raise InputError(f"prior_strength {prior_strength}: must be 0 (the paper's map) or more")
     presets = presets if isinstance(presets, dict) else demo_presets(presets)
     resize, sample_rate = {p.resize for p in presets.values()}, {p.sample_rate for p in presets.values()}
     if len(resize) > 1 or len(sample_rate) > 1: raise InputError(f'presets: the networks share the caches, so they need one resize and one sample rate (got {resize}, {sample_rate})')
@@ -264,7 +270,7 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
           + (f', then 2/5 writing {shifted_clips} shifted test clips and caching them' if shifted_clips else ''))
     caches = demo_data(out, n_clips, duration, resize, sample_rate, shifted_clips, workers, progress, soundfonts)
     minutes['data'] = time.time() - started
-    per_seed = {str(seed): train_and_evaluate(out, caches, presets, seed, workers, stage) for seed in range(seeds)}
+    per_seed = {str(seed): train_and_evaluate(out, caches, presets, seed, workers, stage, prior_strength) for seed in range(seeds)}
     minutes['total'] = time.time() - started
     minutes['training'] = sum(n['minutes']['training'] for seed in per_seed.values() for n in seed.values()) * 60
     minutes['evaluation'] = minutes['total'] - minutes['data'] - minutes['training']
@@ -272,6 +278,7 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
     stage('5/5 writing the report')
     device = torch.cuda.get_device_name() if torch.cuda.is_available() else f'the CPU ({torch.get_num_threads()} threads)'
     results = dict(device=device, reference=reference_speed(), clips={name: len(cache) for name, cache in caches.items()}, soundfonts=list(soundfonts),
+                   **({'prior_strength': prior_strength} if prior_strength else {}),
                    minutes={k: round(v / 60, 1) for k, v in minutes.items()}, seeds=per_seed)
     report = write_demo_report(out/'report', results)
     for column, values in headline_table(results).items():

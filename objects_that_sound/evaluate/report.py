@@ -17,7 +17,7 @@ from ..data.clip_cache import ClipCache
 from ..core import InputError, atomic_write
 from .retrieval import QUERY_TYPES, RetrievalDatabase, embed_database, plot_retrieval, retrieval_table
 from .baselines import describe_shortfalls, table_to_rows
-from .localization import avol_heatmaps, box_localization, boxes_by_clip, middle_frames, plot_heatmaps, synth_localization
+from .localization import avol_heatmaps, box_localization, boxes_by_clip, location_prior, middle_frames, plot_heatmaps, synth_localization
 from .annotations import read_boxes, read_synth
 from .avc import avc_evaluation
 from .retrieval_metrics import class_retrieval
@@ -100,6 +100,9 @@ def _localization_report(tables, boxes):
     if 'best box (train)' in first.index: text += "The best box is chosen on the training clips' boxes and scored as a map, its signed distance to the box's edge. "
     if 'box area' not in rules and 'best box (train)' not in first.index:
         text += "The box-area rule and the best fixed box are left out: both need the training clips' boxes, which only SynthInstruments provides here. "
+    if boxes.get('prior strength'):
+        text += (f"Not the paper's map: the network's maps are weighed by the training clips' location prior to the power {boxes['prior strength']:g}, "
+                 "the share of their sounding boxes that cover each cell (`location_prior`); the baselines are as they are. ")
     lines = [f'## Localization against {title}', '', text + "The last row, a perfect map, is each rule's ceiling on these boxes.", '']
     for name, table in tables.items():
         lines += [f'### {name}', '', table.pipe(markdown_table), '']
@@ -168,12 +171,15 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
                  boxes: str | None = None,  # FORMAT:PATH of ground-truth boxes (vggss, flickr, json) for AVOL-Net's localization at each clip's middle frame; SynthInstruments' come with synth_folder
                  avc_pairs: int = 2048,  # AVC pairs of the test clips to measure AVC accuracy on (0: none)
                  workers: int = 2,  # data-loading processes for the AVC pairs
+                 prior_strength: float = 0,  # not the paper's: with synth_folder, AVOL-Net's maps times the training clips' `location_prior` to this power; 0: the paper's map
                  ) -> dict:
     "Retrieval (and localization) metrics of a trained run on a test cache, with figures and a Markdown report."
     out = Path(out)
     if out.exists() and not out.is_dir(): raise InputError(f'{out}: is a file, not a folder for the evaluation')
     if boxes and synth_folder: raise InputError(f"boxes {boxes} and synth_folder {synth_folder}: give one (SynthInstruments' boxes come with synth_folder, a box file's with boxes)")
     if boxes and train_synth_folder: raise InputError(f"train_synth_folder {train_synth_folder}: goes with synth_folder (a box file's localization uses no training boxes)")
+    if prior_strength and not synth_folder: raise InputError(f"prior_strength {prior_strength}: goes with synth_folder (the location prior is the training clips' boxes)")
+    if prior_strength < 0: raise InputError(f'prior_strength {prior_strength}: must be 0 (the paper\'s map) or more')
     cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
     if not len(cache): raise InputError(f'{cache.root}: holds no clips, nothing to evaluate (its manifest.csv says why)')
     box_format, box_annotations = read_boxes(boxes) if boxes else (None, None)
@@ -204,8 +210,11 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
         heatmaps = avol_heatmaps(network, cache, *frames, image_size=trained.image_size, device=device)  # (N, h, w) with their own sound: once, for the tables and the figure
         annotations = read_synth(synth_folder, frame={cache.clip_ids[c]: int(cache.frame_numbers(c)[frames[0][c]]) for c in range(len(cache))}) if synth_folder else None
         if synth_folder:
-            localization = synth_localization(network, cache, synth_folder, seed, trained.image_size, device, train_synth_folder, heatmaps, frames, annotations)
-            localization_boxes = {'source': f'synth:{synth_folder}'}
+            localization = synth_localization(network, cache, synth_folder, seed, trained.image_size, device, train_synth_folder, heatmaps, frames, annotations,
+                                              prior_strength=prior_strength)
+            localization_boxes = {'source': f'synth:{synth_folder}'} | ({'prior strength': prior_strength} if prior_strength else {})
+            if prior_strength:  # the figure shows the maps the tables score
+                heatmaps = heatmaps * location_prior(read_synth(train_synth_folder or synth_folder, split='train'), tuple(heatmaps.shape[1:])) ** prior_strength  # (N, h, w)
         figures['heatmaps.png'] = plot_heatmaps(cache, queries, frames[0], heatmaps, annotations)
     for file, figure in figures.items():
         figure.savefig(out/file, dpi=72)
