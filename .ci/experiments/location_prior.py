@@ -9,7 +9,8 @@ AVOL-Net of a three-seed demo folder, the prior from that folder's own training 
 The library has since taken it as an option: `location_prior`, `avol_heatmaps(prior=…)` and
 `synth_localization(prior_strength=λ)` (the localization chapter); this script, which wraps `avol_heatmaps` instead, is the
 record of the choice, and the option gives its numbers (seed 0's shifted test row at λ = 0.25 checked: the same prior to
-the bit, the same pointing, cIoU and mismatched pointing).
+the bit, the same pointing, cIoU and mismatched pointing). The script first computed the prior with a copy of its own,
+equal to the bit; it now calls the library's.
 
 Validation, every λ of LAMBDAS, scored as the report scores localization (`synth_localization`: the four tables, both
 rules, the baselines, the best box of the folder's training scenes; the product replaces the network's map in every
@@ -26,12 +27,11 @@ usage: python .ci/experiments/location_prior.py DEMO_FOLDER WORK_FOLDER OUT.json
        (WORK_FOLDER as `centred_sound.py`'s, its two validation sets made there once)"""
 import json, sys, time
 from pathlib import Path
-import numpy as np, torch, torch.nn.functional as F
+import numpy as np, torch
 from objects_that_sound.apps.demo import reference_speed
 from objects_that_sound.data.clip_cache import ClipCache
 from objects_that_sound.evaluate import localization
 from objects_that_sound.evaluate.annotations import read_synth
-from objects_that_sound.evaluate.localization_metrics import gt_map
 from objects_that_sound.evaluate.retrieval import database_frames
 from objects_that_sound.models.checkpoints import TrainedRun
 sys.path.insert(0, str(Path(__file__).parent))
@@ -41,13 +41,6 @@ from training_scenes import shifted_validation_cache
 
 LAMBDAS, TOLERANCE = (0.0, 0.25, 0.5, 1.0, 2.0), 0.005
 library_heatmaps = localization.avol_heatmaps
-
-def location_prior(train_synth: Path, cells: tuple[int, int], size: int = 224) -> torch.Tensor:
-    "p(x) on the heatmap's cells, (h, w): the training clips' ground-truth maps averaged, then each cell's block of pixels averaged; max 1."
-    annotations = read_synth(train_synth, split='train')
-    coverage = np.mean([gt_map(a, size) for a in annotations.values()], axis=0)  # (size, size)
-    pooled = F.adaptive_avg_pool2d(torch.from_numpy(coverage)[None, None].float(), cells)[0, 0]  # (h, w)
-    return pooled / pooled.max()
 
 def with_prior(prior: torch.Tensor, strength: float):
     "`avol_heatmaps`, its maps multiplied by prior ** strength."
@@ -99,7 +92,7 @@ if __name__ == '__main__':
     probe = validation['in-domain validation'][0]
     frame_index, frame_time = database_frames(probe, 0)
     cells = tuple(library_heatmaps(runs[seeds[0]].network, probe, frame_index, frame_time, frames=[0], image_size=runs[seeds[0]].image_size, device='cpu').shape[1:])
-    prior = location_prior(train_synth, cells)  # (h, w)
+    prior = localization.location_prior(read_synth(train_synth, split='train'), cells)  # (h, w)
     rows = [row for seed in seeds for row in rows_for(runs[seed], prior, validation, seed)]
     alone = [row for seed in seeds[:1] for row in prior_rows(runs[seed], prior, validation, seed)]  # the same for every seed
     chosen, why = choose(rows)

@@ -154,7 +154,7 @@ def location_prior(train_annotations,  # the training clips' `Annotation`s: a li
     "Where the training clips' sounding instruments stand: their ground-truth maps averaged, each cell's block of pixels averaged, scaled to a maximum of 1."
     annotations = list(train_annotations.values()) if isinstance(train_annotations, dict) else list(train_annotations)
     if not annotations: raise InputError('location_prior needs at least one training annotation')
-    coverage = np.mean([gt_map(annotation, size) for annotation in annotations], axis=0)  # (size, size)
+    coverage = sum(gt_map(annotation, size) for annotation in annotations) / len(annotations)  # (size, size): one map at a time, not thousands held at once
     pooled = F.adaptive_avg_pool2d(torch.from_numpy(coverage)[None, None].float(), cells)[0, 0]  # (h, w)
     if pooled.max() <= 0: raise InputError('location_prior: the training boxes cover no pixel')
     return pooled / pooled.max()
