@@ -50,10 +50,9 @@ def avol_heatmaps(network: AVCNetwork,  # a network that `localizes` (AVOL-Net)
     for first in range(0, len(frames), bs):
         images = frame_inputs(cache, frames[first:first + bs], frame_index, image_size, image_size)  # (B, 3, S, S): the whole frame
         waveforms = sound_inputs(cache, sounds[first:first + bs], frame_time)  # (B, n) at the cache's rate
-        if centre is None: maps.append(network.heatmap(images.to(device), waveforms.to(device)).float().cpu())  # (B, h, w)
-        else:
-            vision, audio = network(images.to(device), waveforms.to(device))  # (B, D, h, w), (B, D)
-            maps.append(torch.sigmoid(network.similarity_map(vision, audio - centre.to(audio))).float().cpu())  # (B, h, w)
+        vision, audio = network(images.to(device), waveforms.to(device))  # (B, D, h, w), (B, D)
+        if centre is not None: audio = audio - centre.to(audio)
+        maps.append(torch.sigmoid(network.similarity_map(vision, audio)).float().cpu())  # (B, h, w): `network.heatmap` when there is no centre
     maps = torch.cat(maps)  # (len(frames), h, w)
     return maps if prior is None else maps * prior
 
