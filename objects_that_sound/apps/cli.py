@@ -290,7 +290,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
              seeds: int = 1,  # training seeds 0, 1, …: with 3, every headline number as mean ± sd over them
              shifted_clips: int = 320,  # clips of the shifted test set (other pictures, timbres, frame size and rates); 0: none
              soundfonts: str = '',  # further General-MIDI SoundFonts (.sf2, comma-separated) the training scenes are also rendered from, e.g. Debian's /usr/share/sounds/sf2/FluidR3_GM.sf2
-             prior_strength: float = 0,  # not the paper's: AVOL-Net's maps times the training clips' location prior to this power (0.25 chosen on validation data); 0: the paper's map
+             prior_strength: float = 0.25,  # not the paper's: AVOL-Net's maps times the training clips' location prior to this power (chosen on validation data), the paper's map scored beside; 0: the paper's map alone
             ):
     "Generate SynthInstruments, prepare caches, train AVE-Net and AVOL-Net with each seed, evaluate them on the held-out and shifted test clips and write a report."
     if workers < 0: raise InputError(f'--workers {workers}: must be 0 (work in this process) or more')

@@ -18,17 +18,17 @@ from ..benchmarks.training import TrainingVariant, model_only_pairs_per_second, 
 from ..data.cache import CacheSettings, prepare_cache
 from ..data.clip_cache import ClipCache
 from ..core import PAIR_SECONDS, InputError, atomic_write_text
-from ..evaluate.baselines import rows_to_table, shortfalls
+from ..evaluate.baselines import is_baseline, rows_to_table, shortfalls
 from ..evaluate.report import evaluate_run, markdown_table, table1
 from ..synth.instruments import synth_instruments, synth_instruments_cache
 from ..synth.scenes import SynthConfig
 from ..train.runs import TrainingPreset, train_on_cache, training_preset
 
 # %% auto 0
-__all__ = ['DEMO_CPU', 'DEMO_CACHE_SAMPLE_RATE', 'DEMO_FPS', 'DEMO_SHIFTED_CLIPS', 'DEMO_SHIFTED_SEED', 'LOCALIZATION_RULES',
-           'NOT_BASELINES', 'demo_presets', 'demo_data', 'train_and_evaluate', 'headline', 'seed_spread', 'mean_sd',
-           'below_baselines', 'headline_table', 'localization_verdicts', 'write_demo_report', 'reference_speed',
-           'run_demo']
+__all__ = ['DEMO_CPU', 'DEMO_CACHE_SAMPLE_RATE', 'DEMO_FPS', 'DEMO_SHIFTED_CLIPS', 'DEMO_SHIFTED_SEED', 'DEMO_PRIOR_STRENGTH',
+           'LOCALIZATION_RULES', 'demo_presets', 'demo_data', 'train_and_evaluate', 'headline', 'seed_spread',
+           'mean_sd', 'below_baselines', 'headline_table', 'localization_verdicts', 'write_demo_report',
+           'reference_speed', 'run_demo']
 
 # %% ../../nbs/apps/01_demo.ipynb 6
 DEMO_CPU = dict(epochs=14, vision_stride=8, frequency_warp=1.3)  # the `cpu` preset as the CPU demo changes it: AVE-Net's epochs, a vision map twice as fine and a frequency warp in training (neither the paper's)
@@ -48,6 +48,7 @@ DEMO_CACHE_SAMPLE_RATE = 16_000  # Hz: the demo caches' audio rate, unless the n
 DEMO_FPS = 8  # frame rate of the training scenes' videos: the caches keep the frames at (k + ½) · 0.25 s, each a frame at 8 fps
 DEMO_SHIFTED_CLIPS = 320  # clips of the shifted test set
 DEMO_SHIFTED_SEED = 1  # its generator seed (the training scenes use the demo's data seed, 0)
+DEMO_PRIOR_STRENGTH = 0.25  # λ of the location prior AVOL-Net's maps are weighed by in the demo's report, chosen on validation clips; the paper's map is scored beside
 
 # %% ../../nbs/apps/01_demo.ipynb 10
 def demo_data(out: Path,  # the demo folder
@@ -81,7 +82,7 @@ def train_and_evaluate(out: Path,  # the demo folder (its synth_instruments/ and
                        seed: int = 0,  # the training seed
                        workers: int = 2,  # data-loading processes
                        stage=print,  # how to announce a step
-                       prior_strength: float = 0,  # not the paper's: AVOL-Net's maps times the training clips' location prior to this power (`evaluate_run`); 0: the paper's map
+                       prior_strength: float = DEMO_PRIOR_STRENGTH,  # not the paper's: AVOL-Net's maps times the training clips' location prior to this power, the paper's map beside (`evaluate_run`); 0: the paper's map alone
                       ) -> dict:  # network → {'preset', 'run', test set → {'avc', 'evaluation'}}
     "Train the networks with `seed` (AVOL-Net from the AVE-Net) and measure each on every test cache."
     folder, networks = out/f'seed_{seed}', {}
@@ -105,19 +106,25 @@ def train_and_evaluate(out: Path,  # the demo folder (its synth_instruments/ and
 # %% ../../nbs/apps/01_demo.ipynb 14
 LOCALIZATION_RULES = ('median', 'box area')  # the binarisation rules the localization tables give (see localization)
 
+def _localization_numbers(tables: dict, row: str) -> dict[str, float]:
+    "One row's headline localization numbers: pointing and each rule's metrics on all frames, then the two silent-instrument controls."
+    first = tables['all frames'][row]
+    numbers = {'pointing': first['pointing']} | {f'{metric} ({rule})': first[rule][metric] for rule in LOCALIZATION_RULES for metric in ('cIoU', 'cIoU@0.5', 'AUC')}
+    if 'with silent instruments' in tables: numbers['peak on a silent instrument, own sound'] = tables['with silent instruments'][row]['peak on silent']
+    if 'mismatched audio' in tables: numbers['pointing, a silent instrument heard'] = tables['mismatched audio'][row]['pointing']
+    return numbers
+
 def headline(measured: dict,  # one network on one test set: {'avc', 'evaluation'} as `train_and_evaluate` gives
             ) -> dict[str, float]:  # metric name → value
     "The numbers a demo's summary quotes for one network on one test set."
     avc, evaluation = measured['avc'], measured['evaluation']
     numbers = {'AVC accuracy': avc['avc_accuracy'], 'ROC AUC': avc['roc_auc'], 'audio→image P@1': avc['a2i_p1']}
     numbers |= {f'nDCG@30 {query}': row['nDCG@30'] for query, row in evaluation['retrieval'][evaluation['network']].items()}
-    if evaluation['localization']:
-        row = evaluation['localization']['all frames'][evaluation['network']]
-        numbers['pointing'] = row['pointing']
-        numbers |= {f'{metric} ({rule})': row[rule][metric] for rule in LOCALIZATION_RULES for metric in ('cIoU', 'cIoU@0.5', 'AUC')}
-        tables = evaluation['localization']
-        if 'with silent instruments' in tables: numbers['peak on a silent instrument, own sound'] = tables['with silent instruments'][evaluation['network']]['peak on silent']
-        if 'mismatched audio' in tables: numbers['pointing, a silent instrument heard'] = tables['mismatched audio'][evaluation['network']]['pointing']
+    tables, network = evaluation['localization'], evaluation['network']
+    if tables:
+        numbers |= _localization_numbers(tables, network)
+        for row in tables['all frames']:  # the paper's map beside a weighed one: its numbers prefixed "paper's map: "
+            if row.startswith(f'{network} ('): numbers |= {f'{row[len(network) + 2:-1]}: {metric}': value for metric, value in _localization_numbers(tables, row).items()}
     return numbers
 
 # %% ../../nbs/apps/01_demo.ipynb 16
@@ -132,10 +139,8 @@ def mean_sd(spread: pd.DataFrame, digits: int = 3) -> pd.Series:
     return spread.apply(lambda row: f"{row['mean']:.{digits}f}" + (f" ± {row['sd']:.{digits}f}" if row['seeds'] > 1 else ''), axis=1)
 
 # %% ../../nbs/apps/01_demo.ipynb 19
-NOT_BASELINES = ('ceiling (perfect map)',)  # rows of a localization table that are not baselines to beat
-
 def below_baselines(localization: dict,  # table name → row → metrics, as in an evaluation's metrics.json
-                    method: str,  # the network's row, e.g. 'AVOLNet'
+                    method: str,  # the network's row, e.g. 'AVOLNet' or "AVOLNet (paper's map)"
                     differences: dict | None = None,  # table name → `paired_differences`, as an evaluation's metrics.json keeps them; None: no intervals
                    ) -> list[str]:  # 'table: metric below baseline (value vs value)' for each, and the gap's interval if known; empty when at or above every one
     "Where a network's localization falls below a baseline."
@@ -144,7 +149,7 @@ def below_baselines(localization: dict,  # table name → row → metrics, as in
         scores = {row: {'pointing': metrics['pointing']} | {f'{metric} ({rule})': metrics[rule][metric] for rule in LOCALIZATION_RULES if rule in metrics
                                                               for metric in ('cIoU', 'cIoU@0.5', 'AUC')} for row, metrics in rows.items()}
         for row, metrics in scores.items():
-            if row in (method, *NOT_BASELINES): continue
+            if not is_baseline(row, method): continue
             for name, value in metrics.items():
                 if value <= scores[method][name]: continue
                 gap = (differences or {}).get(table, {}).get(row, {}).get(name)
@@ -173,7 +178,7 @@ def headline_table(results: dict,  # what `run_demo` measured
 
 def localization_verdicts(results: dict,  # what `run_demo` measured
                           shown: int = 6,  # places below a baseline to list in each sentence; the rest are counted
-                         ) -> list[str]:  # one sentence per network and test set that localizes
+                         ) -> list[str]:  # one sentence per network and test set that localizes (and one for the paper's map beside a weighed one)
     "Whether each localizing network is at or above every baseline on every seed, and if not, where, and how many of the gaps are beyond the frames' noise."
     first = next(iter(results['seeds'].values()))  # network → test set → measured, of the first seed
     verdicts = []
@@ -181,15 +186,19 @@ def localization_verdicts(results: dict,  # what `run_demo` measured
         for test_set, measured in ((s, m) for s, m in first[name].items() if s in ('test', 'shifted')):
             if not measured['evaluation']['localization']: continue
             evaluations = {s: results['seeds'][s][name][test_set]['evaluation'] for s in results['seeds']}
-            below = {s: below_baselines(e['localization'], e['network'], e.get('localization_differences')) for s, e in evaluations.items()}
-            found = [f'seed {s}: {where}' for s, places in below.items() for where in places]
-            beyond = sum(gap['high'] < 0 for e in evaluations.values() for differences in e.get('localization_differences', {}).values() for *_, gap in shortfalls(differences))
-            noise = (f" ({beyond} of them beyond the frames' sampling noise: a 95 % paired-bootstrap interval of the gap wholly below 0)"
-                     if any('localization_differences' in e for e in evaluations.values()) else '')
-            listed = ': ' + '; '.join(found[:shown]) + (f'; and {len(found) - shown} more' if len(found) > shown else '') if shown else ''
-            verdict = ('at or above every baseline on every metric in every table, on every seed' if not found
-                       else f'below a baseline in {len(found)} places{noise}{listed}' + (' (see each seed\'s report)' if len(found) > shown else ''))
-            verdicts.append(f'{_TITLES[name]} on the {test_set} clips: {verdict}.')
+            network = measured['evaluation']['network']
+            for row in [r for r in measured['evaluation']['localization']['all frames'] if r == network or r.startswith(f'{network} (')]:  # its map, and the paper's beside
+                differences = {s: e.get('localization_differences') if row == network else
+                                  {table: by_row.get(row, {}) for table, by_row in e.get('localization_variant_differences', {}).items()} for s, e in evaluations.items()}
+                below = {s: below_baselines(e['localization'], row, differences[s]) for s, e in evaluations.items()}
+                found = [f'seed {s}: {where}' for s, places in below.items() for where in places]
+                beyond = sum(gap['high'] < 0 for by_table in differences.values() for gaps in (by_table or {}).values() for *_, gap in shortfalls(gaps))
+                noise = (f" ({beyond} of them beyond the frames' sampling noise: a 95 % paired-bootstrap interval of the gap wholly below 0)"
+                         if any(differences.values()) else '')
+                listed = ': ' + '; '.join(found[:shown]) + (f'; and {len(found) - shown} more' if len(found) > shown else '') if shown else ''
+                verdict = ('at or above every baseline on every metric in every table, on every seed' if not found
+                           else f'below a baseline in {len(found)} places{noise}{listed}' + (' (see each seed\'s report)' if len(found) > shown else ''))
+                verdicts.append(f'{_TITLES[name]}{row[len(network):]} on the {test_set} clips: {verdict}.')
     return verdicts
 
 def write_demo_report(folder: Path,  # the report folder
@@ -206,8 +215,9 @@ def write_demo_report(folder: Path,  # the report folder
               + f"; {n_seeds} training seed{'s' * (n_seeds > 1)} ({', '.join(results['seeds'])}). {minutes['total']} min in all ({minutes['data']} data, "
               f"{minutes['training']} training, {minutes['evaluation']} evaluation) on {results['device']}; this machine's reference speed: {results['reference']}."
               + (f" The training scenes were also rendered from {', '.join(Path(p).name for p in results['soundfonts'])}." if results.get('soundfonts') else '')
-              + (f" Not the paper's map: AVOL-Net's heatmaps are weighed by the training clips' location prior to the power {results['prior_strength']:g}"
-                 " (see the localization chapter); the baselines are as they are." if results.get('prior_strength') else ''), '',
+              + (f" AVOL-Net's heatmaps are weighed by the training clips' location prior to the power {results['prior_strength']:g} (not the paper's map;"
+                 " see the localization chapter); the paper's map is scored beside them, in the rows and numbers marked \"paper's map\", and the baselines"
+                 " are as they are." if results.get('prior_strength') else ''), '',
               '## Headline numbers' + (f' (mean ± sd over {n_seeds} seeds)' if n_seeds > 1 else ''), '',
               'Localization: all frames, heatmaps scored under the median rule and the box-area rule (see below).', '',
               headline_table(results).pipe(markdown_table), '']
@@ -250,7 +260,7 @@ def run_demo(out: str | Path = 'runs/demo',  # folder for the data, the caches, 
              shifted_clips: int = DEMO_SHIFTED_CLIPS,  # clips of the shifted test set; 0: none
              progress: bool = True,  # progress bars while generating and caching (training prints a line per epoch)
              soundfonts: tuple = (),  # further General-MIDI SoundFont files (.sf2) the training scenes are also rendered from; the shifted set keeps the bundled one
-             prior_strength: float = 0,  # not the paper's: AVOL-Net's maps times the training clips' location prior to this power; 0: the paper's map
+             prior_strength: float = DEMO_PRIOR_STRENGTH,  # not the paper's: AVOL-Net's maps times the training clips' location prior to this power, the paper's map scored beside; 0: the paper's map alone
             ) -> dict:
     "Generate SynthInstruments, prepare caches, train the networks with each seed, evaluate them on the held-out and shifted clips and write the report."
     if n_clips < 80: raise InputError(f'n_clips {n_clips}: SynthInstruments lists every fifth run of 16 clips for testing, so a demo needs 80 or more')

@@ -14,8 +14,8 @@ from .localization_metrics import AUC_THRESHOLDS, MEDIAN_KEEP, SMOOTHING, _pairs
 
 # %% auto 0
 __all__ = ['PAIRED_RESAMPLES', 'CEILING_ROW', 'centre_gaussian', 'best_box', 'box_map', 'localization_rules', 'rows_to_table',
-           'table_to_rows', 'paired_differences', 'shortfalls', 'describe_shortfalls', 'localization_scores',
-           'scores_table', 'localization_table']
+           'table_to_rows', 'paired_differences', 'shortfalls', 'describe_shortfalls', 'variant_row', 'is_baseline',
+           'localization_scores', 'scores_table', 'localization_table']
 
 # %% ../../nbs/evaluate/01b_baselines.ipynb 7
 def centre_gaussian(size: int = FRAME_SIZE,  # side of the map
@@ -128,13 +128,13 @@ def _per_frame(scores: list[dict],  # `score_image` of each frame
     return values
 
 def paired_differences(scores: dict[str, list[dict]],  # row → `score_image` of each frame, as `localization_scores` gives them (or a subset of the frames)
-                       method: str,  # the method's row
+                       method: str,  # the method's row (or one of its forms, `variant_row`)
                        resamples: int = PAIRED_RESAMPLES,  # bootstrap resamples of the frames
                        seed: int = 0,  # of the resampling
                       ) -> dict[str, dict[str, dict[str, float]]]:  # baseline → metric → {'difference', 'low', 'high'}
     "The method's number minus each baseline's, and the 95 % interval of that difference over paired bootstrap resamples of the frames."
     mine, n = _per_frame(scores[method]), len(scores[method])
-    baselines = [row for row in scores if row not in (method, CEILING_ROW)]
+    baselines = [row for row in scores if is_baseline(row, method)]
     columns = [(row, metric) for row in baselines for metric in mine]
     theirs = {row: _per_frame(scores[row]) for row in baselines}
     differences = np.stack([mine[metric] - theirs[row][metric] for row, metric in columns], axis=1)  # (F, K)
@@ -164,10 +164,22 @@ def describe_shortfalls(differences: dict,  # as `shortfalls` takes them
 # %% ../../nbs/evaluate/01b_baselines.ipynb 35
 CEILING_ROW = 'ceiling (perfect map)'  # the row of a perfect map: each rule's ceiling, not a baseline
 
+def variant_row(method: str, what: str) -> str:
+    "The row of another form of the method's maps (the paper's map beside a weighed one): '<method> (<what>)', scored like the method, not a baseline."
+    return f'{method} ({what})'
+
+def is_baseline(row: str,  # a row of a localization table
+                method: str,  # the method's row, or one of its forms
+               ) -> bool:
+    "Whether `row` is a baseline `method` is held to: not the method, not a form of it ('<method> (…)'), not the ceiling."
+    stem = method.split(' (')[0]
+    return row not in (stem, CEILING_ROW) and not row.startswith(f'{stem} (')
+
 def localization_scores(heatmaps, annotations, train_annotations=None, method: str = 'method', seed: int = 0, smoothing: float = SMOOTHING,
                         train_box: np.ndarray | None = None, size: int = FRAME_SIZE, tolerance: float = 0, align_corners: bool = False,  # as `localization_table`
+                        variants: dict | None = None,  # what → other maps of the method for the same frames, in the heatmaps' form; each a row `variant_row(method, what)`
                        ) -> tuple[dict[str, list[dict]], dict[str, float]]:  # row name → `score_image` of each frame in the heatmaps' order; the rules
-    "What `localization_table` summarises: every frame scored for the method, each baseline and the ceiling."
+    "What `localization_table` summarises: every frame scored for the method (and its other forms), each baseline and the ceiling."
     if not len(heatmaps): raise InputError('no heatmaps to score')
     pairs = _pairs(heatmaps, annotations)  # (heatmap, annotation), in the heatmaps' order; every heatmap has its annotation
     maps, truths = [heatmap for heatmap, _ in pairs], [truth for _, truth in pairs]
@@ -178,7 +190,10 @@ def localization_scores(heatmaps, annotations, train_annotations=None, method: s
     def score(predictions): return [_score_prediction(prediction, truth, rules, tolerance) for prediction, truth in zip(predictions, truth_maps)]
     def score_maps(maps, smoothing=smoothing): return score(prediction_map(heatmap, size, align_corners, smoothing) for heatmap in maps)  # as `score_image`
     def score_fixed(guess): return score([prediction_map(guess, size, align_corners, smoothing)] * n)  # one map for every frame, made once
-    rows = {method: score_maps(maps), 'centre Gaussian': score_fixed(centre_gaussian(size)),
+    rows = {method: score_maps(maps)}
+    for what, other in (variants or {}).items():  # paired with the same annotations, so in the same order as the method's maps
+        rows[variant_row(method, what)] = score_maps(heatmap for heatmap, _ in _pairs(other, annotations))
+    rows |= {'centre Gaussian': score_fixed(centre_gaussian(size)),
             'whole frame': score_fixed(np.ones((size, size))), f'random (seed {seed})': score_maps(np.random.default_rng(seed).random((n, *shape)))}
     if train_annotations is not None: rows['best box (train)'] = score_fixed(box_map((best_box(train_annotations, size=size)[0] if train_box is None else train_box), size))
     rows[CEILING_ROW] = score_maps([perfect_map(annotation, size) for annotation in truths], smoothing=0)  # the rule's ceiling: unsmoothed
@@ -187,13 +202,16 @@ def localization_scores(heatmaps, annotations, train_annotations=None, method: s
 def scores_table(scores: dict[str, list[dict]],  # from `localization_scores`
                  rules: dict[str, float],  # likewise
                  frames=None,  # positions of the frames to summarise; None: all
-                 method: str | None = None,  # the method's row: given, `attrs['differences']` holds its `paired_differences` from every baseline
+                 method: str | None = None,  # the method's row: given, `attrs['differences']` holds its `paired_differences` from every baseline, `attrs['variant differences']` its forms' (if any)
                 ) -> pd.DataFrame:
     "The `localization_table` of frames already scored, or of a subset of them."
     chosen = scores if frames is None else {row: [each[i] for i in frames] for row, each in scores.items()}
     table = rows_to_table({row: summarise_scores(each) for row, each in chosen.items()})
     table.attrs['rules'] = rules
-    if method is not None: table.attrs['differences'] = paired_differences(chosen, method)
+    if method is not None:
+        table.attrs['differences'] = paired_differences(chosen, method)
+        variants = {row: paired_differences(chosen, row) for row in chosen if row.startswith(f'{method} (')}  # each form of the method, likewise
+        if variants: table.attrs['variant differences'] = variants
     return table
 
 # %% ../../nbs/evaluate/01b_baselines.ipynb 36
@@ -204,7 +222,8 @@ def localization_table(heatmaps,  # the method's heatmaps, as `localization_metr
                        seed: int = 0,  # seed of the random baseline
                        smoothing: float = SMOOTHING,  # σ of the Gaussian every map but the ceiling is smoothed with, a fraction of the side
                        train_box: np.ndarray | None = None,  # the best fixed box if already found on `train_annotations` (`best_box`); None: found here
+                       variants: dict | None = None,  # what → other maps of the method (`localization_scores`): rows '<method> (<what>)'
                        **options,  # `score_image`'s size, tolerance, align_corners
                        ) -> pd.DataFrame:  # rows: method, baselines, ceiling; columns (rule, metric) as `rows_to_table`
     "`localization_metrics` of a method, the trivial baselines and a perfect map under both binarisation rules, by the same code; `attrs['differences']`: the method's `paired_differences`."
-    return scores_table(*localization_scores(heatmaps, annotations, train_annotations, method, seed, smoothing, train_box, **options), method=method)
+    return scores_table(*localization_scores(heatmaps, annotations, train_annotations, method, seed, smoothing, train_box, variants=variants, **options), method=method)

@@ -24,8 +24,8 @@ from ..models.networks import AVCNetwork
 from ..data.ontology import audioset_ontology
 
 # %% auto 0
-__all__ = ['avol_heatmaps', 'synth_localization', 'typical_sound', 'location_prior', 'middle_frames', 'boxes_by_clip',
-           'box_localization', 'plot_heatmaps', 'plot_sound_swap']
+__all__ = ['PAPERS_MAP', 'avol_heatmaps', 'synth_localization', 'typical_sound', 'location_prior', 'middle_frames',
+           'boxes_by_clip', 'box_localization', 'plot_heatmaps', 'plot_sound_swap']
 
 # %% ../../nbs/evaluate/03_localization.ipynb 6
 @torch.no_grad()
@@ -76,15 +76,19 @@ def _mismatched(records, clip_ids, frame_numbers):
 
 # %% ../../nbs/evaluate/03_localization.ipynb 13
 def _own_sound_tables(heatmaps_by_id: dict,  # clip id -> (h, w) heatmap of its frame with its own sound
-                      annotations, train_annotations, network_name, seed, train_box) -> dict[str, pd.DataFrame]:
+                      annotations, train_annotations, network_name, seed, train_box,
+                      variants: dict | None = None,  # what → other maps of the same frames, keyed alike: rows '<network> (<what>)'
+                     ) -> dict[str, pd.DataFrame]:
     "The tables of the frames heard with their own sound: all frames, with silent instruments, without."
-    scores, rules = localization_scores(heatmaps_by_id, annotations, train_annotations, network_name, seed, train_box=train_box)  # every frame once
+    scores, rules = localization_scores(heatmaps_by_id, annotations, train_annotations, network_name, seed, train_box=train_box, variants=variants)  # every frame once
     silent = [len(annotations[i].silent) > 0 for i in heatmaps_by_id]  # in the scores' order
     return {'all frames': scores_table(scores, rules, method=network_name),
             'with silent instruments': scores_table(scores, rules, [k for k, s in enumerate(silent) if s], network_name),
             'without silent instruments': scores_table(scores, rules, [k for k, s in enumerate(silent) if not s], network_name)}
 
 # %% ../../nbs/evaluate/03_localization.ipynb 16
+PAPERS_MAP = "paper's map"  # the row of the paper's map beside a map weighed by a prior is '<network> (paper's map)' (`variant_row`)
+
 def _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device,
                       train_annotations, seed, train_box, centre=None, prior=None) -> pd.DataFrame | None:
     "The table of frames showing a silent instrument, heard with a clip in which its class sounds; None when no frame has one."
@@ -92,8 +96,10 @@ def _mismatched_table(network, cache, synth_folder, frame_index, frame_time, fra
     mismatched = _mismatched(records, cache.clip_ids, [frame_numbers[i] for i in cache.clip_ids])
     if not mismatched: return None
     frame_clips, audio_clips, truths = zip(*mismatched)
-    heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device, centre=centre, prior=prior)  # (M, h, w)
-    return localization_table(list(heard), list(truths), train_annotations, type(network).__name__, seed, train_box=train_box)
+    heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device, centre=centre)  # (M, h, w)
+    variants = None if prior is None else {PAPERS_MAP: list(heard)}  # weighed: the paper's map beside
+    return localization_table(list(heard if prior is None else heard * prior), list(truths), train_annotations, type(network).__name__, seed,
+                              train_box=train_box, variants=variants)
 
 # %% ../../nbs/evaluate/03_localization.ipynb 19
 def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
@@ -107,8 +113,8 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
                        frames: tuple[np.ndarray, np.ndarray] | None = None,  # `database_frames(cache, seed)` if already chosen (a retrieval database's `frame_index`, `frame_time`)
                        annotations: dict | None = None,  # `read_synth(synth_folder, frame=…)` at those frames, if already read
                        centre: torch.Tensor | None = None,  # (D,) subtracted from every sound's embedding (see `typical_sound`); None: the paper's map
-                       prior_strength: float = 0,  # λ: every map (`heatmaps` too) times the training clips' `location_prior` to this power; 0: the paper's map
-                       ) -> dict[str, pd.DataFrame]:  # table name → `localization_table`: rows method, baselines, ceiling; columns (rule, metric)
+                       prior_strength: float = 0,  # λ: every map (`heatmaps` too) times the training clips' `location_prior` to this power, the paper's map a row beside; 0: the paper's map alone
+                       ) -> dict[str, pd.DataFrame]:  # table name → `localization_table`: rows method (and the paper's map), baselines, ceiling; columns (rule, metric)
     "AVOL-Net and the baselines under both binarisation rules: all frames, with and without silent instruments, and with mismatched audio."
     cache = cache if isinstance(cache, ClipCache) else ClipCache(cache)
     frame_index, frame_time = frames if frames is not None else database_frames(cache, seed)
@@ -118,10 +124,11 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     if heatmaps is None: heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, image_size=image_size, device=device, centre=centre)
     if len(heatmaps) != len(cache): raise InputError(f'{len(heatmaps)} heatmaps for the {len(cache)} clips of {cache.root}: give one per clip, in its order')
     prior = location_prior(train_annotations, tuple(heatmaps.shape[1:])) ** prior_strength if prior_strength else None  # (h, w)
-    if prior is not None: heatmaps = heatmaps * prior  # (N, h, w)
-    by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}
+    by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}  # the paper's maps
+    variants = None if prior is None else {PAPERS_MAP: by_id}  # weighed: the paper's map a row beside
+    if prior is not None: by_id = {clip_id: heatmap * prior for clip_id, heatmap in by_id.items()}  # (h, w) each
     train_box = best_box(train_annotations)[0]  # found once for every table
-    tables = _own_sound_tables(by_id, annotations, train_annotations, type(network).__name__, seed, train_box)
+    tables = _own_sound_tables(by_id, annotations, train_annotations, type(network).__name__, seed, train_box, variants)
     mismatched = _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device, train_annotations, seed, train_box, centre, prior)
     if mismatched is not None: tables['mismatched audio'] = mismatched
     return tables

@@ -101,12 +101,14 @@ def _localization_report(tables, boxes):
     if 'box area' not in rules and 'best box (train)' not in first.index:
         text += "The box-area rule and the best fixed box are left out: both need the training clips' boxes, which only SynthInstruments provides here. "
     if boxes.get('prior strength'):
-        text += (f"Not the paper's map: the network's maps are weighed by the training clips' location prior to the power {boxes['prior strength']:g}, "
-                 "the share of their sounding boxes that cover each cell (`location_prior`); the baselines are as they are. ")
+        text += (f"The network's row is not the paper's map: its maps are weighed by the training clips' location prior to the power {boxes['prior strength']:g}, "
+                 "the share of their sounding boxes that cover each cell (`location_prior`); the row \"(paper's map)\" beside it is the paper's map, "
+                 "unweighed; the baselines are as they are. ")
     lines = [f'## Localization against {title}', '', text + "The last row, a perfect map, is each rule's ceiling on these boxes.", '']
     for name, table in tables.items():
         lines += [f'### {name}', '', table.pipe(markdown_table), '']
         if 'differences' in table.attrs: lines += [describe_shortfalls(table.attrs['differences'], table.index[0]), '']  # the method's row is the first
+        for row, differences in table.attrs.get('variant differences', {}).items(): lines += [describe_shortfalls(differences, row), '']
     return lines
 
 # %% ../../nbs/evaluate/04_report.ipynb 24
@@ -171,7 +173,7 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
                  boxes: str | None = None,  # FORMAT:PATH of ground-truth boxes (vggss, flickr, json) for AVOL-Net's localization at each clip's middle frame; SynthInstruments' come with synth_folder
                  avc_pairs: int = 2048,  # AVC pairs of the test clips to measure AVC accuracy on (0: none)
                  workers: int = 2,  # data-loading processes for the AVC pairs
-                 prior_strength: float = 0,  # not the paper's: with synth_folder, AVOL-Net's maps times the training clips' `location_prior` to this power; 0: the paper's map
+                 prior_strength: float = 0,  # not the paper's: with synth_folder, AVOL-Net's maps times the training clips' `location_prior` to this power, the paper's map a row beside; 0: the paper's map alone
                  ) -> dict:
     "Retrieval (and localization) metrics of a trained run on a test cache, with figures and a Markdown report."
     out = Path(out)
@@ -227,7 +229,9 @@ def evaluate_run(run: str | Path,  # a training run folder (settings.json, model
                    retrieval={n: table.to_dict('index') for n, table in tables.items()}, class_retrieval=class_table.to_dict('index'),
                    localization={n: table_to_rows(table) for n, table in localization.items()},
                    localization_rules=next(iter(localization.values())).attrs['rules'] if localization else {}, localization_boxes=localization_boxes,
-                   localization_differences={n: table.attrs.get('differences', {}) for n, table in localization.items()})
+                   localization_differences={n: table.attrs.get('differences', {}) for n, table in localization.items()},
+                   **({'localization_variant_differences': {n: table.attrs.get('variant differences', {}) for n, table in localization.items()}}
+                      if any('variant differences' in table.attrs for table in localization.values()) else {}))
     atomic_write(out/'metrics.json', lambda f: Path(f).write_text(json.dumps(metrics, indent=1)))
     atomic_write(out/'report.md', lambda f: Path(f).write_text('\n'.join(_report_lines(metrics, tables, class_table, localization, figures, segments)) + '\n'))
     return metrics
