@@ -300,7 +300,7 @@ def ots_demo(out: str = 'runs/demo',  # folder for the data, the caches, the run
     run_demo(out, n_clips, duration, demo_presets(preset, loss=loss, epochs=epochs, frequency_warp=frequency_warp), workers, seeds, shifted_clips,
              soundfonts=tuple(p for p in soundfonts.split(',') if p), prior_strength=prior_strength)
 
-# %% ../../nbs/apps/00_cli.ipynb 41
+# %% ../../nbs/apps/00_cli.ipynb 43
 @console_command('ots_benchmark --work benchmark_data --device cpu --workers 2',
                  'python3 -m objects_that_sound.apps.cli ots_benchmark --device cuda --workers 15   # where the package is not installed')
 def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and their cache (reused when present)
@@ -329,7 +329,7 @@ def ots_benchmark(work: str = 'benchmark_data',  # folder for the clips and thei
     Path(out).write_text(text)
     print(text, f'\nwritten to {out} after {time.time() - started:.0f} s', sep='')
 
-# %% ../../nbs/apps/00_cli.ipynb 45
+# %% ../../nbs/apps/00_cli.ipynb 47
 #| eval: false
 if __name__ == '__main__':
     _scripts = {script.__name__: script for script in (ots_synth, ots_download, ots_segments, ots_prepare, ots_train, ots_evaluate, ots_demo, ots_benchmark)}
