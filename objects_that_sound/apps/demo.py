@@ -176,6 +176,24 @@ def headline_table(results: dict,  # what `run_demo` measured
     order = list(dict.fromkeys(metric for network in seeds[0].values() for metric in headline(network['test'])))  # AVC, retrieval, then localization
     return pd.DataFrame(columns).reindex(order).fillna('')
 
+def _row_differences(evaluation: dict, row: str) -> dict:
+    "Table name → the paired differences of `row` from every baseline, as an evaluation's metrics.json keeps them: the network's own row, or a form of it."
+    if row == evaluation['network']: return evaluation.get('localization_differences') or {}
+    return {table: by_row.get(row, {}) for table, by_row in evaluation.get('localization_variant_differences', {}).items()}
+
+def _verdict(evaluations: dict,  # seed → one network's evaluation on one test set
+             row: str,  # the row judged: the network's, or a form of it
+             shown: int,  # places to list; the rest are counted
+            ) -> str:
+    "At or above every baseline on every seed, or how many places are below one, how many of those beyond the frames' noise, and which."
+    differences = {seed: _row_differences(evaluation, row) for seed, evaluation in evaluations.items()}
+    found = [f'seed {seed}: {where}' for seed, evaluation in evaluations.items() for where in below_baselines(evaluation['localization'], row, differences[seed])]
+    if not found: return 'at or above every baseline on every metric in every table, on every seed'
+    beyond = sum(gap['high'] < 0 for by_table in differences.values() for gaps in by_table.values() for *_, gap in shortfalls(gaps))
+    noise = f" ({beyond} of them beyond the frames' sampling noise: a 95 % paired-bootstrap interval of the gap wholly below 0)" if any(differences.values()) else ''
+    listed = ': ' + '; '.join(found[:shown]) + (f'; and {len(found) - shown} more' if len(found) > shown else '') if shown else ''
+    return f'below a baseline in {len(found)} places{noise}{listed}' + (" (see each seed's report)" if len(found) > shown else '')
+
 def localization_verdicts(results: dict,  # what `run_demo` measured
                           shown: int = 6,  # places below a baseline to list in each sentence; the rest are counted
                          ) -> list[str]:  # one sentence per network and test set that localizes (and one for the paper's map beside a weighed one)
@@ -188,17 +206,7 @@ def localization_verdicts(results: dict,  # what `run_demo` measured
             evaluations = {s: results['seeds'][s][name][test_set]['evaluation'] for s in results['seeds']}
             network = measured['evaluation']['network']
             for row in [r for r in measured['evaluation']['localization']['all frames'] if r == network or r.startswith(f'{network} (')]:  # its map, and the paper's beside
-                differences = {s: e.get('localization_differences') if row == network else
-                                  {table: by_row.get(row, {}) for table, by_row in e.get('localization_variant_differences', {}).items()} for s, e in evaluations.items()}
-                below = {s: below_baselines(e['localization'], row, differences[s]) for s, e in evaluations.items()}
-                found = [f'seed {s}: {where}' for s, places in below.items() for where in places]
-                beyond = sum(gap['high'] < 0 for by_table in differences.values() for gaps in (by_table or {}).values() for *_, gap in shortfalls(gaps))
-                noise = (f" ({beyond} of them beyond the frames' sampling noise: a 95 % paired-bootstrap interval of the gap wholly below 0)"
-                         if any(differences.values()) else '')
-                listed = ': ' + '; '.join(found[:shown]) + (f'; and {len(found) - shown} more' if len(found) > shown else '') if shown else ''
-                verdict = ('at or above every baseline on every metric in every table, on every seed' if not found
-                           else f'below a baseline in {len(found)} places{noise}{listed}' + (' (see each seed\'s report)' if len(found) > shown else ''))
-                verdicts.append(f'{_TITLES[name]}{row[len(network):]} on the {test_set} clips: {verdict}.')
+                verdicts.append(f'{_TITLES[name]}{row[len(network):]} on the {test_set} clips: {_verdict(evaluations, row, shown)}.')
     return verdicts
 
 def write_demo_report(folder: Path,  # the report folder
