@@ -18,7 +18,7 @@ from ..benchmarks.training import TrainingVariant, model_only_pairs_per_second, 
 from ..data.cache import CacheSettings, prepare_cache
 from ..data.clip_cache import ClipCache
 from ..core import PAIR_SECONDS, InputError, atomic_write_text
-from ..evaluate.baselines import is_baseline, rows_to_table, shortfalls
+from ..evaluate.baselines import is_baseline, rows_to_table, shortfalls, variant_rows
 from ..evaluate.report import evaluate_run, markdown_table, table1
 from ..synth.instruments import synth_instruments, synth_instruments_cache
 from ..synth.scenes import SynthConfig
@@ -123,8 +123,8 @@ def headline(measured: dict,  # one network on one test set: {'avc', 'evaluation
     tables, network = evaluation['localization'], evaluation['network']
     if tables:
         numbers |= _localization_numbers(tables, network)
-        for row in tables['all frames']:  # the paper's map beside a weighed one: its numbers prefixed "paper's map: "
-            if row.startswith(f'{network} ('): numbers |= {f'{row[len(network) + 2:-1]}: {metric}': value for metric, value in _localization_numbers(tables, row).items()}
+        for row in variant_rows(tables['all frames'], network):  # '<network> (<what>)', the paper's map beside a weighed one: its numbers prefixed "<what>: "
+            numbers |= {f'{row[len(network) + 2:-1]}: {metric}': value for metric, value in _localization_numbers(tables, row).items()}
     return numbers
 
 # %% ../../nbs/apps/01_demo.ipynb 16
@@ -205,7 +205,7 @@ def localization_verdicts(results: dict,  # what `run_demo` measured
             if not measured['evaluation']['localization']: continue
             evaluations = {s: results['seeds'][s][name][test_set]['evaluation'] for s in results['seeds']}
             network = measured['evaluation']['network']
-            for row in [r for r in measured['evaluation']['localization']['all frames'] if r == network or r.startswith(f'{network} (')]:  # its map, and the paper's beside
+            for row in [network, *variant_rows(measured['evaluation']['localization']['all frames'], network)]:  # its map, and the paper's beside
                 verdicts.append(f'{_TITLES[name]}{row[len(network):]} on the {test_set} clips: {_verdict(evaluations, row, shown)}.')
     return verdicts
 

@@ -14,8 +14,8 @@ from .localization_metrics import AUC_THRESHOLDS, MEDIAN_KEEP, SMOOTHING, _pairs
 
 # %% auto 0
 __all__ = ['PAIRED_RESAMPLES', 'CEILING_ROW', 'centre_gaussian', 'best_box', 'box_map', 'localization_rules', 'rows_to_table',
-           'table_to_rows', 'paired_differences', 'shortfalls', 'describe_shortfalls', 'variant_row', 'is_baseline',
-           'localization_scores', 'scores_table', 'localization_table']
+           'table_to_rows', 'paired_differences', 'shortfalls', 'describe_shortfalls', 'variant_row', 'variant_rows',
+           'is_baseline', 'localization_scores', 'scores_table', 'localization_table']
 
 # %% ../../nbs/evaluate/01b_baselines.ipynb 7
 def centre_gaussian(size: int = FRAME_SIZE,  # side of the map
@@ -168,12 +168,18 @@ def variant_row(method: str, what: str) -> str:
     "The row of another form of the method's maps (the paper's map beside a weighed one): '<method> (<what>)', scored like the method, not a baseline."
     return f'{method} ({what})'
 
+def variant_rows(rows,  # a table's row names (a table's index, or its rows as a dict)
+                 method: str,  # the method's row
+                ) -> list[str]:
+    "The rows among `rows` that are other forms of `method` ('<method> (…)'), in their order."
+    return [row for row in rows if row.startswith(f'{method} (')]
+
 def is_baseline(row: str,  # a row of a localization table
                 method: str,  # the method's row, or one of its forms
                ) -> bool:
     "Whether `row` is a baseline `method` is held to: not the method, not a form of it ('<method> (…)'), not the ceiling."
     stem = method.split(' (')[0]
-    return row not in (stem, CEILING_ROW) and not row.startswith(f'{stem} (')
+    return row not in (stem, CEILING_ROW, *variant_rows([row], stem))
 
 def localization_scores(heatmaps, annotations, train_annotations=None, method: str = 'method', seed: int = 0, smoothing: float = SMOOTHING,
                         train_box: np.ndarray | None = None, size: int = FRAME_SIZE, tolerance: float = 0, align_corners: bool = False,  # as `localization_table`
@@ -210,7 +216,7 @@ def scores_table(scores: dict[str, list[dict]],  # from `localization_scores`
     table.attrs['rules'] = rules
     if method is not None:
         table.attrs['differences'] = paired_differences(chosen, method)
-        variants = {row: paired_differences(chosen, row) for row in chosen if row.startswith(f'{method} (')}  # each form of the method, likewise
+        variants = {row: paired_differences(chosen, row) for row in variant_rows(chosen, method)}  # each form of the method, likewise
         if variants: table.attrs['variant differences'] = variants
     return table
 

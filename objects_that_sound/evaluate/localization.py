@@ -89,6 +89,12 @@ def _own_sound_tables(heatmaps_by_id: dict,  # clip id -> (h, w) heatmap of its 
 # %% ../../nbs/evaluate/03_localization.ipynb 16
 PAPERS_MAP = "paper's map"  # the row of the paper's map beside a map weighed by a prior is '<network> (paper's map)' (`variant_row`)
 
+def _weighed(maps, prior):
+    "The maps to score as the network's — `maps` (a list, or a dict by clip id) times `prior`, if any — and the variants beside: the paper's maps when weighed."
+    if prior is None: return maps, None
+    weighed = {key: heatmap * prior for key, heatmap in maps.items()} if isinstance(maps, dict) else [heatmap * prior for heatmap in maps]
+    return weighed, {PAPERS_MAP: maps}
+
 def _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device,
                       train_annotations, seed, train_box, centre=None, prior=None) -> pd.DataFrame | None:
     "The table of frames showing a silent instrument, heard with a clip in which its class sounds; None when no frame has one."
@@ -97,9 +103,8 @@ def _mismatched_table(network, cache, synth_folder, frame_index, frame_time, fra
     if not mismatched: return None
     frame_clips, audio_clips, truths = zip(*mismatched)
     heard = avol_heatmaps(network, cache, frame_index, frame_time, frame_clips, audio_clips, image_size, device=device, centre=centre)  # (M, h, w)
-    variants = None if prior is None else {PAPERS_MAP: list(heard)}  # weighed: the paper's map beside
-    return localization_table(list(heard if prior is None else heard * prior), list(truths), train_annotations, type(network).__name__, seed,
-                              train_box=train_box, variants=variants)
+    scored, variants = _weighed(list(heard), prior)
+    return localization_table(scored, list(truths), train_annotations, type(network).__name__, seed, train_box=train_box, variants=variants)
 
 # %% ../../nbs/evaluate/03_localization.ipynb 19
 def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
@@ -124,9 +129,7 @@ def synth_localization(network: AVCNetwork,  # a trained AVOL-Net
     if heatmaps is None: heatmaps = avol_heatmaps(network, cache, frame_index, frame_time, image_size=image_size, device=device, centre=centre)
     if len(heatmaps) != len(cache): raise InputError(f'{len(heatmaps)} heatmaps for the {len(cache)} clips of {cache.root}: give one per clip, in its order')
     prior = location_prior(train_annotations, tuple(heatmaps.shape[1:])) ** prior_strength if prior_strength else None  # (h, w)
-    by_id = {clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}  # the paper's maps
-    variants = None if prior is None else {PAPERS_MAP: by_id}  # weighed: the paper's map a row beside
-    if prior is not None: by_id = {clip_id: heatmap * prior for clip_id, heatmap in by_id.items()}  # (h, w) each
+    by_id, variants = _weighed({clip_id: heatmaps[c] for c, clip_id in enumerate(cache.clip_ids) if clip_id in annotations}, prior)  # (h, w) each
     train_box = best_box(train_annotations)[0]  # found once for every table
     tables = _own_sound_tables(by_id, annotations, train_annotations, type(network).__name__, seed, train_box, variants)
     mismatched = _mismatched_table(network, cache, synth_folder, frame_index, frame_time, frame_numbers, image_size, device, train_annotations, seed, train_box, centre, prior)
